@@ -1,0 +1,15 @@
+/** The Datadog Logs connector definition (protocols.md §2). */
+import type { ConnectorDefinition } from '../shared/types.ts';
+import { datadogConfigSchema, datadogSecretFields, intakeUrl, validateDatadogConfig, type DatadogConfig } from './config.ts';
+import { createDatadogConnector } from './sender.ts';
+
+export const datadogConnector: ConnectorDefinition<DatadogConfig> = {
+  type: 'datadog',
+  className: 'DatadogConnector',
+  displayName: 'Datadog',
+  configSchema: datadogConfigSchema,
+  secretFields: datadogSecretFields,
+  validate: validateDatadogConfig,
+  endpointOf: intakeUrl,
+  create: createDatadogConnector,
+};

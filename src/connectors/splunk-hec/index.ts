@@ -1,0 +1,17 @@
+/** Splunk HTTP Event Collector (protocols.md §1). */
+import type { ConnectorDefinition } from '../shared/types.ts';
+import { splunkHecConfigSchema, splunkHecSecretFields, validateSplunkHecConfig, type SplunkHecConfig } from './config.ts';
+import { createSplunkHecConnector } from './sender.ts';
+
+export type { SplunkHecConfig } from './config.ts';
+
+export const splunkHecConnector: ConnectorDefinition<SplunkHecConfig> = {
+  type: 'splunk_hec',
+  className: 'SplunkHECConnector',
+  displayName: 'Splunk HEC',
+  configSchema: splunkHecConfigSchema,
+  secretFields: splunkHecSecretFields,
+  validate: validateSplunkHecConfig,
+  endpointOf: (config) => config.url,
+  create: (config, deps) => createSplunkHecConnector(config, deps),
+};

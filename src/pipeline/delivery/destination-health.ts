@@ -1,0 +1,127 @@
+/**
+ * One destination's health, counters and latency as delivery sees them, written out at most once per flush
+ * interval (~1 s): the state fields that changed go to the feed's DeliveryStateSink (siem_configs row or the
+ * registry), the counter deltas and latest latency figures to delivery_stats. Hot-path calls only touch memory.
+ *
+ * delivery_status: healthy after a success; degraded while retrying; error on an auth failure or when retries
+ * ran past the retention; not_configured when the connector cannot be instantiated (SPEC §7). `paused` is the
+ * config service's (a disabled destination has no worker).
+ */
+import type { StoredEvent } from '../event-log.ts';
+import type { DestinationMetrics } from './delivery-metrics.ts';
+import type { DeliveryStateSink, DeliveryStateUpdate } from './destination.ts';
+import { LatencyTracker } from './latency-tracker.ts';
+import type { SettleReporter } from './settle-batch.ts';
+import type { StatsDelta, StatsRepo } from './stats-repo.ts';
+
+export class DestinationHealth implements SettleReporter {
+  readonly latency: LatencyTracker;
+  private pending: DeliveryStateUpdate = {};
+  private failureCount: number;
+  private delta = emptyDelta();
+  private latencyChanged = false;
+
+  constructor(
+    private readonly destinationId: string,
+    initialFailureCount: number,
+    private readonly now: () => number,
+    private readonly metrics: DestinationMetrics,
+  ) {
+    this.failureCount = initialFailureCount;
+    this.latency = new LatencyTracker(now);
+  }
+
+  delivered(events: readonly StoredEvent[], live: boolean): void {
+    const now = this.now();
+    if (live) {
+      // The events of one append share their publish time: record each run of them at once.
+      for (let i = 0; i < events.length; ) {
+        const publishedAt = events[i].publishedAt;
+        let end = i + 1;
+        while (end < events.length && events[end].publishedAt === publishedAt) end++;
+        const ms = now - publishedAt;
+        this.latency.record(ms, end - i);
+        this.metrics.latency(ms / 1000, end - i);
+        i = end;
+      }
+      this.latencyChanged = true;
+    }
+    this.delta.delivered += events.length;
+    this.metrics.delivered(events.length);
+    this.failureCount = 0;
+    Object.assign(this.pending, { deliveryStatus: 'healthy', failureCount: 0, lastDeliveryAt: now, lastSuccessfulBatchAt: now, lastError: null });
+  }
+
+  failedAttempt(eventCount: number, kind: 'retry' | 'auth', message: string, current: boolean): void {
+    this.delta.failed += eventCount;
+    // An answer to a request sent before the latest failure or config change says nothing new about health.
+    if (!current) return;
+    this.failureCount++;
+    Object.assign(this.pending, {
+      deliveryStatus: kind === 'auth' ? 'error' : 'degraded',
+      failureCount: this.failureCount,
+      lastDeliveryAt: this.now(),
+      lastError: message,
+    });
+  }
+
+  resent(eventCount: number): void {
+    this.delta.retried += eventCount;
+    this.metrics.retried(eventCount);
+  }
+
+  deadLettered(eventCount: number, reason: string): void {
+    this.delta.deadLettered += eventCount;
+    this.metrics.deadLettered(eventCount);
+    this.pending.lastError = reason;
+  }
+
+  exhausted(_eventCount: number, message: string): void {
+    Object.assign(this.pending, { deliveryStatus: 'error', lastError: message });
+  }
+
+  notConfigured(message: string): void {
+    Object.assign(this.pending, { deliveryStatus: 'not_configured', lastError: message });
+  }
+
+  /** The config changed (or the destination stops for good): pending state is about the old one, drop it. */
+  discardPendingState(): void {
+    this.pending = {};
+  }
+
+  /** Writes what changed since the last flush. */
+  async flush(sink: DeliveryStateSink, stats: StatsRepo, fence: number | null): Promise<void> {
+    const state = this.pending;
+    const delta = this.delta;
+    const withLatency = this.latencyChanged;
+    this.pending = {};
+    this.delta = emptyDelta();
+    this.latencyChanged = false;
+    const counters = delta.delivered + delta.failed + delta.retried + delta.deadLettered;
+    try {
+      if (Object.keys(state).length > 0) await sink.update(this.destinationId, state, fence);
+      if (counters > 0 || withLatency) {
+        await stats.add(
+          this.destinationId,
+          {
+            ...delta,
+            lastLatencyMs: withLatency ? this.latency.lastMs : null,
+            latencyP50Ms: withLatency ? this.latency.quantile(0.5) : null,
+            latencyP99Ms: withLatency ? this.latency.quantile(0.99) : null,
+          },
+          this.now(),
+        );
+      }
+    } catch (err) {
+      // Keep what was not written for the next flush (newer state wins over the restored one).
+      this.pending = { ...state, ...this.pending };
+      for (const k of ['delivered', 'failed', 'retried', 'deadLettered'] as const) this.delta[k] += delta[k];
+      this.latencyChanged ||= withLatency;
+      throw err;
+    }
+  }
+}
+
+function emptyDelta(): Pick<StatsDelta, 'delivered' | 'failed' | 'retried' | 'deadLettered'> {
+  return { delivered: 0, failed: 0, retried: 0, deadLettered: 0 };
+}

@@ -1,0 +1,63 @@
+/**
+ * The JSON text stored for a published OCSF event. Re-serialising every event costs about as much as parsing
+ * it, so the text the event was sent as is kept when the stored event is exactly that text's value, possibly
+ * plus the metadata.uid / metadata.tenant_uid siemstream adds (spliced into the metadata object). Anything else
+ * (a simple event mapped to OCSF, a top-level org_id moved, a text we cannot vouch for) is JSON.stringify'd.
+ */
+import { ESCAPED_KEY, LINE_BREAK, REPEATED_METADATA, REPEATED_TENANT } from '../api/json-elements.ts';
+import type { OcsfEvent } from '../connectors/shared/types.ts';
+
+/**
+ * Deeper texts are re-serialised, and JSON.stringify's recursion limit then decides (an event it cannot
+ * serialise is rejected, as before texts were kept). Real events nest a few levels.
+ */
+const MAX_TEXT_DEPTH = 256;
+
+/** The metadata fields siemstream may add to an OCSF event (normalize.ts: uid; event-org.ts: tenant_uid). */
+const ADDED_METADATA = ['uid', 'tenant_uid'] as const;
+
+/**
+ * Whether a sent text may be stored for its event: it must read the same to every consumer as the parsed event
+ * did to us. Not when it has line breaks (whitespace between tokens: encoders put one event per line, e.g.
+ * NDJSON bulk bodies), a key written with escapes (it could spell "metadata" unseen by the checks here), or the
+ * key "metadata" or "tenant_uid" twice (a duplicate key: JSON.parse keeps the last one, a first-wins parser at
+ * the SIEM would see the other organisation).
+ */
+export function isStorableText(depth: number, flags: number): boolean {
+  return depth <= MAX_TEXT_DEPTH && (flags & (LINE_BREAK | ESCAPED_KEY | REPEATED_METADATA | REPEATED_TENANT)) === 0;
+}
+
+/** A text that passed isStorableText, with where (index in `text`) its top-level metadata object starts (-1: none). */
+export interface SentText {
+  text: string;
+  metadataObject: number;
+  /** Where `text` starts in the request's decoded body, when it is a slice of it (JSON array elements). */
+  at?: number;
+}
+
+/**
+ * @param event the stored event (normalised, routed)
+ * @param sent its text as published, when the event is that text's value plus added metadata fields
+ * @param sentMetadata the metadata object as parsed from `sent` (before fields were added)
+ */
+export function storedEventJson(event: OcsfEvent, sent?: SentText, sentMetadata?: Record<string, unknown>): string {
+  if (sent === undefined || sentMetadata === undefined) return JSON.stringify(event);
+  let added = '';
+  for (const key of ADDED_METADATA) {
+    const before = sentMetadata[key];
+    const after = (event.metadata as Record<string, unknown>)[key];
+    if (after === before) continue;
+    if (before !== undefined || typeof after !== 'string') return JSON.stringify(event);
+    added += `${added ? ',' : ''}"${key}":${JSON.stringify(after)}`;
+  }
+  if (!added) return sent.text;
+  const brace = sent.metadataObject;
+  if (brace < 0) return JSON.stringify(event);
+  const empty = sent.text[skipSpace(sent.text, brace + 1)] === '}';
+  return `${sent.text.slice(0, brace + 1)}${added}${empty ? '' : ','}${sent.text.slice(brace + 1)}`;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}

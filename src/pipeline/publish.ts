@@ -1,0 +1,163 @@
+/**
+ * Publishing (SPEC §6): events in → normalised OCSF, each routed to its organisation (prepare-event.ts), appended
+ * to the event log in ONE append (one transaction) → answered after the commit. Invalid events are returned with
+ * their index; the valid ones of the same call are kept. After an append, 'appended' wakes the delivery workers
+ * in-process.
+ *
+ * Two entries: publish(events) for parsed events (library API), publishBody(bytes) for an HTTP body. A body goes
+ * to the event log whole when the store can parse, prepare and append it off the main thread
+ * (EventLog.publishBody: SQLite's append worker); otherwise it is parsed and prepared here, in slices.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { parseScannedBody, scanEventsBody, type EventsBody, type EventsBodyFormat } from '../api/events-body.ts';
+import type { OrgRules } from './event-org.ts';
+import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
+import type { Metrics } from './metrics.ts';
+import { prepareBodyEvents, requestPositions, type PreparedBody } from './publish-body.ts';
+
+export type PublishOptions = OrgRules;
+
+export interface RejectedEvent {
+  /** Position of the event in the published list. */
+  index: number;
+  error: string;
+}
+
+export interface PublishResult {
+  /** Valid events: appended, or duplicates of an event published within the de-duplication window. */
+  accepted: number;
+  rejected: RejectedEvent[];
+  /** Of `accepted`, those not appended because their uid was seen before. */
+  duplicates: number;
+}
+
+/** Emitted after a commit that appended events. `orgIds`: organisations of the call's accepted events. */
+export interface AppendedNotice {
+  orgIds: Set<string>;
+  lastSeq: number;
+  /**
+   * What went into the append, for delivery's in-memory tail (pipeline/delivery/event-tail.ts): the events in
+   * the order given, how many of them were duplicates, and the `now` passed to the append.
+   */
+  batch?: { events: readonly NewEvent[]; duplicates: number; now: number };
+}
+
+export interface PublisherEvents {
+  appended: [AppendedNotice];
+}
+
+export interface PublisherOptions {
+  eventLog: EventLog;
+  metrics: Pick<Metrics, 'eventsPublished' | 'eventsRejected' | 'eventsDuplicate' | 'publishLatency'>;
+  logger?: Logger;
+  now?: () => number;
+  /** SPEC §6: a uid re-published within this window is not appended again (default 24 h). */
+  dedupeWindowMs?: number;
+}
+
+export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Normalising is synchronous CPU work; a 100k-event request yields to the event loop between slices. */
+const NORMALIZE_SLICE = 5000;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+export class Publisher {
+  /** 'appended' → AppendedNotice (delivery workers subscribe). */
+  readonly events = new EventEmitter<PublisherEvents>();
+  readonly #log: EventLog;
+  readonly #metrics: PublisherOptions['metrics'];
+  readonly #logger?: Logger;
+  readonly #now: () => number;
+  readonly #windowMs: number;
+  #expiryTimer?: NodeJS.Timeout;
+
+  constructor(opts: PublisherOptions) {
+    this.#log = opts.eventLog;
+    this.#metrics = opts.metrics;
+    this.#logger = opts.logger;
+    this.#now = opts.now ?? Date.now;
+    this.#windowMs = opts.dedupeWindowMs ?? DEDUPE_WINDOW_MS;
+  }
+
+  async publish(rawEvents: readonly unknown[], opts: PublishOptions = {}): Promise<PublishResult> {
+    const stopTimer = this.#metrics.publishLatency.startTimer();
+    try {
+      const now = this.#now();
+      const out = await this.#prepareInSlices({ events: rawEvents, texts: null, positions: null, unparsable: [] }, opts, now);
+      return await this.#append(out.prepared, out.orgs, now);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  /**
+   * Publishes a publish request's body text: a JSON array, `{"events": [...]}` or NDJSON (api/events-body.ts).
+   * Rejected indexes are request positions (NDJSON: lines that are not JSON included). Throws a SiemError for a
+   * body refused as a whole.
+   */
+  async publishBody(text: string, format: EventsBodyFormat, opts: PublishOptions = {}): Promise<PublishResult> {
+    const stopTimer = this.#metrics.publishLatency.startTimer();
+    try {
+      const now = this.#now();
+      // Finding the elements happens here; parsing them is the bulk of the work (and the store's worker does it
+      // when it can): the two threads share the load.
+      const scanned = scanEventsBody(text, format);
+      if (this.#log.publishBody) {
+        const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
+        return this.#appended(prepared, new Set(prepared.orgIds), append, now);
+      }
+      const body = parseScannedBody(scanned);
+      const out = await this.#prepareInSlices(body, opts, now);
+      return await this.#append(out.prepared, out.orgs, now);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  async #prepareInSlices(body: EventsBody, rules: OrgRules, now: number): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
+    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
+    const orgs = new Set<string>();
+    for (let from = 0; from < body.events.length; from += NORMALIZE_SLICE) {
+      if (from > 0) await nextTurn();
+      prepareBodyEvents(body, rules, now, from, Math.min(from + NORMALIZE_SLICE, body.events.length), prepared, orgs);
+    }
+    prepared.rejected = requestPositions(body, prepared.rejected);
+    return { prepared, orgs };
+  }
+
+  async #append(prepared: PreparedBody, orgIds: Set<string>, now: number): Promise<PublishResult> {
+    const result = prepared.valid.length > 0 ? await this.#log.append(prepared.valid, now) : { appended: 0, duplicates: 0, lastSeq: 0 };
+    return this.#appended(prepared, orgIds, result, now);
+  }
+
+  /** Metrics and the 'appended' notice of a committed append. */
+  #appended(prepared: PreparedBody, orgIds: Set<string>, result: AppendResult, now: number): PublishResult {
+    const { valid, rejected } = prepared;
+    this.#metrics.eventsRejected.inc(rejected.length);
+    this.#metrics.eventsPublished.inc(result.appended);
+    this.#metrics.eventsDuplicate.inc(result.duplicates);
+    if (result.appended > 0) this.events.emit('appended', { orgIds, lastSeq: result.lastSeq, batch: { events: valid, duplicates: result.duplicates, now } });
+    return { accepted: valid.length, rejected, duplicates: result.duplicates };
+  }
+
+  /** Forgets uids first seen before the de-duplication window; returns how many. */
+  forgetExpiredUids(): Promise<number> {
+    return this.#log.pruneDedupe(this.#now() - this.#windowMs);
+  }
+
+  /** Runs forgetExpiredUids every `intervalMs` until close() (the window is then exceeded by at most that much). */
+  scheduleUidExpiry(intervalMs = 10 * 60 * 1000): void {
+    if (this.#expiryTimer) return;
+    this.#expiryTimer = setInterval(() => {
+      this.forgetExpiredUids().catch((err) => this.#logger?.warn({ err }, 'forgetting expired event uids failed'));
+    }, intervalMs);
+    this.#expiryTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+    this.events.removeAllListeners();
+  }
+}

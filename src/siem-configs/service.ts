@@ -1,0 +1,213 @@
+/**
+ * SIEM config management, shared by both API surfaces: validation, secret encryption, audit, change events.
+ * Surfaces only translate shapes (projections.ts, authos-mapping.ts); every rule lives here once.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { connectorCatalog } from '../connectors/catalog.ts';
+import type { ConnectorType } from '../connectors/shared/types.ts';
+import { ValidationError, notFound } from '../errors.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { AuditEntry, AuditRepo } from '../store/repos/audit.ts';
+import type { SiemConfigPatch, SiemConfigRecord, SiemConfigRepo } from '../store/repos/siem-configs.ts';
+import { decryptSecrets, encryptSecrets } from './secrets.ts';
+import { validateConnectorConfig } from './validation.ts';
+
+export interface ConfigFilters {
+  classUids: number[] | null;
+  minSeverity: number | null;
+}
+
+export interface CreateConfigInput {
+  name?: string;
+  connectorType: ConnectorType;
+  config: Record<string, unknown>;
+  batchSize?: number;
+  enabled?: boolean;
+  filters?: Partial<ConfigFilters>;
+}
+
+export interface UpdateConfigInput {
+  name?: string;
+  connectorType?: ConnectorType;
+  /** Replaces the whole config. */
+  config?: Record<string, unknown>;
+  batchSize?: number;
+  enabled?: boolean;
+  filters?: Partial<ConfigFilters>;
+}
+
+export interface ConfigChange {
+  kind: 'created' | 'updated' | 'deleted';
+  id: string;
+  orgId: string;
+}
+
+export interface Actor {
+  sub: string;
+  orgId: string;
+}
+
+export interface SiemConfigServiceDeps {
+  repo: SiemConfigRepo;
+  audit: AuditRepo;
+  box: SecretBox;
+  now?: () => number;
+}
+
+export class SiemConfigService {
+  /** Emits 'change' (ConfigChange) after every committed create/update/delete. */
+  readonly changes = new EventEmitter();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SiemConfigServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async list(orgId: string): Promise<SiemConfigRecord[]> {
+    return this.deps.repo.listByOrg(orgId);
+  }
+
+  async get(orgId: string, id: string): Promise<SiemConfigRecord> {
+    const r = await this.deps.repo.get(orgId, id);
+    if (!r) throw notFound('SIEM config not found');
+    return r;
+  }
+
+  /** The config with secrets decrypted (API responses that reveal, connection tests, delivery). */
+  decryptedConfig(r: SiemConfigRecord): Record<string, unknown> {
+    const def = connectorCatalog[r.connectorType as ConnectorType];
+    return def ? decryptSecrets(def, r.id, r.config, this.deps.box) : r.config;
+  }
+
+  warnings(r: SiemConfigRecord): string[] {
+    const def = connectorCatalog[r.connectorType as ConnectorType];
+    return def?.warnings?.(r.config) ?? [];
+  }
+
+  async create(actor: Actor, input: CreateConfigInput): Promise<SiemConfigRecord> {
+    assertValid(input.connectorType, input.config);
+    const def = connectorCatalog[input.connectorType];
+    const now = this.now();
+    const id = randomUUID();
+    const enabled = input.enabled ?? true;
+    const record: SiemConfigRecord = {
+      id,
+      orgId: actor.orgId,
+      name: input.name ?? `${def.displayName}`,
+      connectorType: input.connectorType,
+      config: encryptSecrets(def, id, input.config, this.deps.box),
+      batchSize: input.batchSize ?? 100,
+      enabled,
+      filterClassUids: input.filters?.classUids ?? null,
+      filterMinSeverity: input.filters?.minSeverity ?? null,
+      deliveryStatus: enabled ? 'healthy' : 'paused',
+      failureCount: 0,
+      lastDeliveryAt: null,
+      lastSuccessfulBatchAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await this.deps.repo.insert(record);
+    await this.deps.audit.record({
+      configId: id,
+      orgId: actor.orgId,
+      actor: actor.sub,
+      action: 'create',
+      changedFields: ['name', 'connector_type', 'batch_size', 'enabled', 'filters', ...Object.keys(input.config).map((k) => `config.${k}`)],
+      at: now,
+    });
+    this.changes.emit('change', { kind: 'created', id, orgId: actor.orgId } satisfies ConfigChange);
+    return record;
+  }
+
+  async update(actor: Actor, id: string, input: UpdateConfigInput): Promise<SiemConfigRecord> {
+    const current = await this.get(actor.orgId, id);
+    const type = input.connectorType ?? (current.connectorType as ConnectorType);
+    const typeChanged = type !== current.connectorType;
+    if (typeChanged) assertValid(type, input.config ?? {});
+    if (typeChanged && input.config === undefined) {
+      throw new ValidationError([{ loc: ['body', 'config'], msg: 'A new config is required when connector_type changes', type: 'missing' }]);
+    }
+    const changed: string[] = [];
+    const patch: SiemConfigPatch = {};
+    if (input.name !== undefined && input.name !== current.name) (patch.name = input.name), changed.push('name');
+    if (typeChanged) (patch.connectorType = type), changed.push('connector_type');
+    if (input.batchSize !== undefined && input.batchSize !== current.batchSize) (patch.batchSize = input.batchSize), changed.push('batch_size');
+    if (input.filters) {
+      const classUids = input.filters.classUids !== undefined ? input.filters.classUids : current.filterClassUids;
+      const minSeverity = input.filters.minSeverity !== undefined ? input.filters.minSeverity : current.filterMinSeverity;
+      if (JSON.stringify(classUids) !== JSON.stringify(current.filterClassUids) || minSeverity !== current.filterMinSeverity) {
+        patch.filterClassUids = classUids;
+        patch.filterMinSeverity = minSeverity;
+        changed.push('filters');
+      }
+    }
+    if (input.config !== undefined) {
+      assertValid(type, input.config);
+      const def = connectorCatalog[type];
+      const before = typeChanged ? {} : this.decryptedConfig(current);
+      const keys = new Set([...Object.keys(before), ...Object.keys(input.config)]);
+      const configChanged = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(input.config![k]));
+      if (configChanged.length > 0 || typeChanged) {
+        patch.config = encryptSecrets(def, id, input.config, this.deps.box);
+        changed.push(...configChanged.map((k) => `config.${k}`));
+        // A new config deserves a fresh verdict: the next delivery or test decides its health.
+        if (current.enabled && input.enabled !== false) patch.deliveryStatus = 'healthy';
+      }
+    }
+    if (input.enabled !== undefined && input.enabled !== current.enabled) {
+      patch.enabled = input.enabled;
+      patch.deliveryStatus = input.enabled ? 'healthy' : 'paused';
+      changed.push('enabled');
+    }
+    if (changed.length === 0) return current;
+    const now = this.now();
+    const updated = await this.deps.repo.update(actor.orgId, id, patch, now);
+    if (!updated) throw notFound('SIEM config not found');
+    const action = changed.length === 1 && changed[0] === 'enabled' ? (input.enabled ? 'enable' : 'disable') : 'update';
+    await this.deps.audit.record({ configId: id, orgId: actor.orgId, actor: actor.sub, action, changedFields: changed, at: now });
+    this.changes.emit('change', { kind: 'updated', id, orgId: actor.orgId } satisfies ConfigChange);
+    return updated;
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    const deleted = await this.deps.repo.delete(actor.orgId, id);
+    if (!deleted) throw notFound('SIEM config not found');
+    await this.deps.audit.record({ configId: id, orgId: actor.orgId, actor: actor.sub, action: 'delete', changedFields: [], at: this.now() });
+    this.changes.emit('change', { kind: 'deleted', id, orgId: actor.orgId } satisfies ConfigChange);
+  }
+
+  /**
+   * Records a connection test on the config (seed 001: success → healthy, failure → degraded;
+   * failure_count counts consecutive failures).
+   */
+  async recordTestResult(id: string, success: boolean, error: string | null): Promise<void> {
+    const now = this.now();
+    if (success) {
+      await this.deps.repo.updateDeliveryState(id, {
+        deliveryStatus: 'healthy',
+        failureCount: 0,
+        lastDeliveryAt: now,
+        lastSuccessfulBatchAt: now,
+        lastError: null,
+      });
+    } else {
+      await this.deps.repo.recordFailure(id, { deliveryStatus: 'degraded', lastDeliveryAt: now, lastError: error });
+    }
+  }
+
+  /** Audit entries of a config of this org (also after deletion); 404 when there never was one. */
+  async auditTrail(orgId: string, id: string): Promise<AuditEntry[]> {
+    const entries = await this.deps.audit.list(orgId, id);
+    if (entries.length === 0) throw notFound('SIEM config not found');
+    return entries;
+  }
+}
+
+function assertValid(type: unknown, config: unknown): void {
+  const issues = validateConnectorConfig(type, config);
+  if (issues.length > 0) throw new ValidationError(issues);
+}

@@ -1,0 +1,49 @@
+/**
+ * Opening a connection to the embedded store's file. The service holds two: the main thread's (Kysely, reads)
+ * and the append worker's (the event-log writer, append-worker.ts). Both get the same settings here.
+ *
+ * WAL + synchronous=FULL by default: a commit is fsync'd before it returns (config, cursor and audit writes on the
+ * main connection). The append worker opens its connection with synchronous=NORMAL and syncs the WAL itself after
+ * each group commit, before any caller is answered (append-server.ts), so a 202'd event survives kill -9 and
+ * power loss either way. WAL also lets the main connection read while the worker writes. busy_timeout: two writers (the
+ * worker and Kysely's config/cursor writes; also a second process such as `siemstream keys rotate`) wait for each
+ * other instead of failing.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface ConnectionOptions {
+  /** How long a writer waits for the other writer's lock (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+  /**
+   * FULL (default): COMMIT fsyncs the WAL. NORMAL only for a connection whose commits are made durable by an
+   * explicit WAL sync before anyone is told they happened: the append worker (append-server.ts).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqliteConnection(path: string, opts: ConnectionOptions = {}): BetterSqlite3.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const raw = new BetterSqlite3(path);
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS))}`);
+    raw.pragma('foreign_keys = ON');
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+  return raw;
+}
+
+/** The durability settings a connection actually runs with (checked by the append worker at start). */
+export function durabilitySettings(raw: BetterSqlite3.Database): { journalMode: string; synchronous: number } {
+  return {
+    journalMode: String(raw.pragma('journal_mode', { simple: true })),
+    synchronous: Number(raw.pragma('synchronous', { simple: true })),
+  };
+}

@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ESCAPED_KEY, LINE_BREAK, REPEATED_METADATA, REPEATED_TENANT, jsonArrayElements, soleValue, type Elements } from '../../src/api/json-elements.ts';
+
+/** Element i as a plain object, for assertions. */
+const element = (e: Elements, i: number) => ({ start: e.start(i), end: e.end(i), depth: e.depth(i), flags: e.flags(i), metadataObject: e.metadataObject(i) });
+const list = (e: Elements) => Array.from({ length: e.count }, (_, i) => element(e, i));
+const parseElements = (text: string) => {
+  const elements = jsonArrayElements(text);
+  return elements && list(elements).map((r) => JSON.parse(text.slice(r.start, r.end)));
+};
+
+describe('jsonArrayElements', () => {
+  it('finds each element of any JSON array, compact or indented, and its nesting depth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), fc.constantFrom(undefined, 0, 2, '\t'), (values, indent) => {
+        const text = ` ${JSON.stringify(values, null, indent)}\n`;
+        // -0 becomes 0 in JSON: compare with what JSON.parse of the whole text gives.
+        expect(parseElements(text)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+    const text = '[{"a":[{"b":[]}]}, "x]\\"{", 1, [[]] ,null]';
+    expect(list(jsonArrayElements(text)!).map((r) => [text.slice(r.start, r.end), r.depth])).toEqual([
+      ['{"a":[{"b":[]}]}', 4],
+      ['"x]\\"{"', 0],
+      ['1', 0],
+      ['[[]]', 2],
+      ['null', 0],
+    ]);
+  });
+
+  it('never splits a text that is not a JSON array into elements that all parse', () => {
+    // Texts from JSON's structural alphabet: mostly invalid. Whenever every element found parses, the whole
+    // text must be a valid array with exactly those elements (the split never accepts what JSON.parse refuses).
+    const alphabet = fc.constantFrom('[', ']', '{', '}', ',', ':', '"', '\\', ' ', '1', 'a', 'null', '"k"');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 24 }).map((parts) => parts.join('')), (text) => {
+        let elements: unknown[] | undefined;
+        try {
+          elements = parseElements(text);
+        } catch {
+          return; // an element is not JSON: the body is refused
+        }
+        if (elements === undefined) return; // not split: parsed whole instead
+        expect(JSON.parse(text)).toEqual(elements);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('returns undefined for a non-array or broken top level', () => {
+    for (const text of ['{"events":[]}', '"[1]"', '[1 2]', '[1,]', '[,1]', '[1]x', '[{"a":1}}]', '[', '["abc]', '']) {
+      expect(jsonArrayElements(text), text).toBeUndefined();
+    }
+    expect(jsonArrayElements(' [ ] ')!.count).toBe(0);
+    // Growth: many more (small) elements than the size-based first guess.
+    const many = `[${Array(5000).fill('{"a":1}').join(',')}]`;
+    expect(list(jsonArrayElements(many)!).map((r) => many.slice(r.start, r.end))).toEqual(Array(5000).fill('{"a":1}'));
+  });
+});
+
+describe('soleValue', () => {
+  it('finds the one value of an NDJSON line, or none', () => {
+    expect(element(soleValue(' {"a":"}"} \r')!, 0)).toMatchObject({ start: 1, end: 10, depth: 1 });
+    expect(soleValue('{"a":1} {"b":2}')).toBeUndefined();
+    expect(soleValue('{"a":1')).toBeUndefined();
+  });
+});
+
+describe('what the scan notes for storing the text', () => {
+  it('line breaks between tokens, escaped keys, counts of "metadata" / "tenant_uid" keys, the top-level metadata object', () => {
+    const text = '[{"a":{"metadata":1},"metadata" : {"tenant_uid":"x","v":"metadata"}}, {\n"b":1}, {"k\\u0041":"tenant_uid"}]';
+    const [first, second, third] = list(jsonArrayElements(text)!);
+    expect(first.flags).toBe(REPEATED_METADATA);
+    expect(text.slice(first.metadataObject, first.metadataObject + 14)).toBe('{"tenant_uid":');
+    expect(second).toMatchObject({ flags: LINE_BREAK, metadataObject: -1 });
+    expect(third.flags).toBe(ESCAPED_KEY);
+    const tenants = '[{"tenant_uid":"a","x":{"tenant_uid":"b"}}]';
+    expect(jsonArrayElements(tenants)!.flags(0)).toBe(REPEATED_TENANT);
+  });
+});
