@@ -3,6 +3,8 @@
  * separate processes would), all closed by `dispose`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { DB_NOW_MS } from '../../src/pipeline/ownership/lease-repo.ts';
 import { runMigrations } from '../../src/store/migrate.ts';
 import { createPostgresAdapter } from '../../src/store/postgres/adapter.ts';
 import { postgresBackend, postgresUrl, type TestStore } from './stores.ts';
@@ -44,4 +46,22 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await sleep(20);
   }
   return Date.now() - started;
+}
+
+/**
+ * Waits until none of `ids` has an unexpired lease, judged by the database clock as claims and deletions judge
+ * it. A lease granted after its holder's last heartbeat outlives the holder's liveness, so "the holder counts as
+ * dead" does not yet mean "its leases are free"; a fixed sleep between the two raced on a loaded CI machine.
+ */
+export async function waitForLeasesToExpire(db: InstanceAdapter['db'], ids: readonly string[], timeoutMs = 3000): Promise<void> {
+  await waitFor(
+    async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from destination_leases
+        where destination_id in (${sql.join(ids)}) and owner is not null and expires_at >= ${DB_NOW_MS}`.execute(db);
+      return rows[0]!.n === 0;
+    },
+    timeoutMs,
+    `the leases of ${ids.join(', ')} to expire`,
+  );
 }

@@ -3,13 +3,11 @@
  * as fenced (a cursor already further counts as accepted), and a deletion from an instance acting on a stale
  * listing never removes the cursor of a destination another live instance runs.
  */
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cursorRepo } from '../../../src/pipeline/delivery/cursor-repo.ts';
 import { deliveryDb } from '../../../src/pipeline/delivery/tables.ts';
 import { LeaseOwnership } from '../../../src/pipeline/ownership/lease-ownership.ts';
-import { DB_NOW_MS } from '../../../src/pipeline/ownership/lease-repo.ts';
-import { openSharedSchema, waitFor, type SharedSchema } from '../../helpers/postgres-instances.ts';
+import { openSharedSchema, waitFor, waitForLeasesToExpire, type SharedSchema } from '../../helpers/postgres-instances.ts';
 import { postgresUrl } from '../../helpers/stores.ts';
 
 describe.skipIf(!postgresUrl)('cursor repo under leases', () => {
@@ -64,14 +62,7 @@ describe.skipIf(!postgresUrl)('cursor repo under leases', () => {
     // a's lease lapses (a stopped renewing): b's deletion now goes through.
     await a.cursors.save([{ destinationId: 'd1', position: 50, fence: 1 }], 2);
     await waitFor(async () => (await b.ownership.heartbeat()).live === 1, 2000, 'a to lapse');
-    // The lease was granted after a's last heartbeat, so it outlives a's liveness: wait on the lease itself
-    // (by the database clock, as the deletion judges it) rather than on a fixed sleep.
-    const db = shared.pool().db;
-    await waitFor(async () => {
-      const { rows } = await sql<{ n: number }>`
-        select count(*)::int as n from destination_leases where destination_id = 'd1' and expires_at >= ${DB_NOW_MS}`.execute(db);
-      return rows[0]!.n === 0;
-    }, 2000, "a's lease to expire");
+    await waitForLeasesToExpire(shared.pool().db, ['d1']);
     await b.cursors.delete('d1');
     expect(await b.cursors.get('d1')).toBeUndefined();
   });

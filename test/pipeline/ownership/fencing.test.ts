@@ -1,11 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fencedStateSink, withLease, writeFencedCursors } from '../../../src/pipeline/ownership/fencing.ts';
 import { LeaseOwnership } from '../../../src/pipeline/ownership/lease-ownership.ts';
 import type { Database } from '../../../src/store/database.ts';
 import { siemConfigRepo, type SiemConfigRecord } from '../../../src/store/repos/siem-configs.ts';
-import { openSharedSchema, waitFor, type SharedSchema } from '../../helpers/postgres-instances.ts';
+import { openSharedSchema, waitFor, waitForLeasesToExpire, type SharedSchema } from '../../helpers/postgres-instances.ts';
 import { postgresUrl } from '../../helpers/stores.ts';
 import type { Kysely } from 'kysely';
 
@@ -39,7 +38,7 @@ describe.skipIf(!postgresUrl)('fenced writes on PostgreSQL', () => {
   /** Lets `from`'s leases lapse so `to` (heartbeating meanwhile) can take them over. */
   async function takeOver(from: LeaseOwnership, to: LeaseOwnership, ids: string[]): Promise<Map<string, number | null>> {
     await waitFor(async () => (await to.heartbeat()).live === 1, 2000, `${from.instanceId} to lapse`);
-    await sleep(20);
+    await waitForLeasesToExpire(shared.store.adapter.db, ids);
     return to.claim(ids);
   }
 
@@ -92,7 +91,7 @@ describe.skipIf(!postgresUrl)('fenced writes on PostgreSQL', () => {
     await a.ownership.claim(['d1']);
     const me = a.ownership.instanceId;
     await waitFor(async () => (await b.ownership.heartbeat()).live === 1, 2000, 'a to lapse');
-    await sleep(20);
+    await waitForLeasesToExpire(shared.store.adapter.db, ['d1']);
 
     // a's lease has expired but nobody took it: a writes, and keeps its transaction open for a while.
     let release!: () => void;

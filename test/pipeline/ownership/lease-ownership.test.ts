@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fairShare, LeaseOwnership, type LeaseOwnershipOptions } from '../../../src/pipeline/ownership/lease-ownership.ts';
-import { openSharedSchema, waitFor, type InstanceAdapter, type SharedSchema } from '../../helpers/postgres-instances.ts';
+import { openSharedSchema, waitFor, waitForLeasesToExpire, type InstanceAdapter, type SharedSchema } from '../../helpers/postgres-instances.ts';
 import { postgresUrl } from '../../helpers/stores.ts';
 
 const destinations = (n: number) => Array.from({ length: n }, (_, i) => `dest-${String(i).padStart(2, '0')}`);
@@ -106,7 +106,7 @@ describe.skipIf(!postgresUrl)('lease ownership on PostgreSQL', () => {
     // a stops heartbeating (paused); b keeps going until a's leases and liveness lapse.
     const aHeld = [...a.holdings().keys()].sort();
     await waitFor(async () => (await b.heartbeat()).live === 1, 2000, 'a to count as dead');
-    await sleep(20);
+    await waitForLeasesToExpire(shared.store.adapter.db, aHeld);
     const taken = await b.claim(ids);
     expect(taken.size).toBe(3);
     for (const id of aHeld) expect(taken.get(id)).toBe(2);
@@ -137,7 +137,7 @@ describe.skipIf(!postgresUrl)('lease ownership on PostgreSQL', () => {
       3000,
       'c to count as dead',
     );
-    await sleep(50);
+    await waitForLeasesToExpire(shared.store.adapter.db, cHeld);
     expect((await a.heartbeat()).rebalance).toBe(true); // below the new share (10) with free leases
     await reconcile(a, ids);
     await reconcile(b, ids);
