@@ -22,7 +22,7 @@ export const TARGETS = {
 export const EVENTS_PER_REQUEST = 1000;
 export const BATCH_SIZE = 1000;
 /** Publish requests in flight at once. */
-export const PUBLISH_CONCURRENCY = 4;
+export const PUBLISH_CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 4);
 
 export interface BenchContext {
   receiver: Receiver;
