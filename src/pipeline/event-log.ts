@@ -88,6 +88,8 @@ export interface EventLog {
    * SiemError the main thread would have thrown (refusalError).
    */
   publishBody?(request: PublishBodyRequest): Promise<PublishBodyResult>;
+  /** With publishBody: publish bodies and appends the writer thread has not answered yet. */
+  writerBacklog?(): number;
   /** Events after `afterSeq` matching the filters, in seq order, never beyond head. */
   read(opts: ReadOptions): Promise<StoredEvent[]>;
   /** The gap-safe head (see glossary). */

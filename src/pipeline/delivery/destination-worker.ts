@@ -27,6 +27,9 @@ import type { ReplayWindow, ReplayWindowRepo } from './replay-window-repo.ts';
 import { settleBatch, type SettleContext } from './settle-batch.ts';
 import type { Batch, DeliveryStream } from './stream.ts';
 
+/** How long a partial batch waits when the destination has no request in flight (partialWaitMs). */
+export const IDLE_LINGER_MS = 50;
+
 export interface WorkerOptions {
   flushIntervalMs: number;
   retentionMs: number;
@@ -216,7 +219,7 @@ export class DestinationWorker {
     const streams = this.streams();
     for (let i = 0; i < streams.length; i++) {
       const s = streams[(this.turn + i) % streams.length];
-      const batch = s.take(now, this.limits, this.deps.options.flushIntervalMs);
+      const batch = s.take(now, this.limits, this.partialWaitMs());
       if (batch) {
         this.turn = (this.turn + i + 1) % streams.length;
         return batch;
@@ -225,12 +228,23 @@ export class DestinationWorker {
     return undefined;
   }
 
+  /**
+   * How long a partial batch may wait for more events: SIEM_FLUSH_INTERVAL_MS while a request of this destination
+   * is in flight (events pile up behind it, so under load batches leave full), but only IDLE_LINGER_MS when none is
+   * (the end of a burst, or a quiet system: waiting the whole interval would only add latency). Like Kafka's
+   * linger.ms; it bounds partial requests to ~20/s per destination.
+   */
+  private partialWaitMs(): number {
+    const flushMs = this.deps.options.flushIntervalMs;
+    return this.inFlight.size === 0 ? Math.min(flushMs, IDLE_LINGER_MS) : flushMs;
+  }
+
   private sleepMs(now: number): number {
     let wake = now + this.deps.options.pollIntervalMs;
     // A due partial batch only matters when it could be launched; otherwise a settling batch wakes us.
     if (this.connector && this.gate.accepting && this.inFlight.size < this.deps.options.maxInFlight) {
       for (const s of this.streams()) {
-        const due = s.dueAt(this.deps.options.flushIntervalMs);
+        const due = s.dueAt(this.partialWaitMs());
         if (due !== undefined && due < wake) wake = due;
       }
     }

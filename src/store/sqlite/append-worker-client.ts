@@ -88,6 +88,11 @@ export class AppendWorkerClient {
     });
   }
 
+  /** Requests posted to the worker and not answered yet (queued, being prepared or appended, or awaiting their sync). */
+  get outstanding(): number {
+    return this.#pending.size;
+  }
+
   /** The worker connection's journal mode and synchronous level (starts the worker when none runs). */
   durability(): Promise<DurabilitySettings> {
     if (this.#closed) return Promise.reject(new Error('event log is closed'));

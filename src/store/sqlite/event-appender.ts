@@ -15,6 +15,8 @@ export interface EventAppender {
   append(events: readonly NewEvent[], now: number): Promise<AppendResult>;
   /** Parses, prepares and appends a publish body where the appends run (EventLog.publishBody); absent in process. */
   publishBody?(request: PublishBodyRequest): Promise<PublishBodyResult>;
+  /** With publishBody: requests the writer has not answered yet. */
+  readonly outstanding?: number;
   close(): Promise<void>;
 }
 

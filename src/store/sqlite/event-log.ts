@@ -38,6 +38,10 @@ export class SqliteEventLog implements EventLog {
     if (appender.publishBody) this.publishBody = (request) => appender.publishBody!(request);
   }
 
+  writerBacklog(): number {
+    return this.#appender.outstanding ?? 0;
+  }
+
   async append(events: readonly NewEvent[], now: number): Promise<AppendResult> {
     if (events.length === 0) return { appended: 0, duplicates: 0, lastSeq: 0 };
     return this.#appender.append(events, now);

@@ -1,0 +1,67 @@
+/**
+ * Publisher.publishBody on the SQLite file store: a body is parsed in the append worker while the worker has a
+ * small backlog, on the main thread (then appended with append()) beyond it. Either way the outcome is the same:
+ * accepted, rejected with request positions, duplicates, and the stored events.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventLog } from '../../src/pipeline/event-log.ts';
+import { createMetrics } from '../../src/pipeline/metrics.ts';
+import { Publisher, type AppendedNotice } from '../../src/pipeline/publish.ts';
+import { runMigrations } from '../../src/store/migrate.ts';
+import { openEventLog } from '../../src/store/open-event-log.ts';
+import { authenticationEvent } from '../fixtures/events.ts';
+import { sqliteBackend, type TestStore } from '../helpers/stores.ts';
+
+const ORG = '00000000-0000-4000-8000-0000000000aa';
+
+describe('Publisher.publishBody: where a body is parsed', () => {
+  let store: TestStore;
+  let log: EventLog;
+  let publisher: Publisher;
+  beforeEach(async () => {
+    store = await sqliteBackend.open();
+    await runMigrations(store.adapter);
+    log = openEventLog(store.adapter);
+    publisher = new Publisher({ eventLog: log, metrics: createMetrics() });
+  });
+  afterEach(async () => {
+    publisher.close();
+    await store.dispose();
+  });
+
+  /** Three valid events, one invalid (no class_uid), and a repeat of the first uid. */
+  function body(): { text: string; uids: string[] } {
+    const events = [0, 1, 2].map((i) => authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid: randomUUID() } }, i));
+    const invalid = { ...authenticationEvent(), class_uid: undefined };
+    return { text: JSON.stringify([events[0], invalid, events[1], events[2], events[0]]), uids: events.map((e) => e.metadata.uid) };
+  }
+
+  async function publishWithBacklog(backlog: number) {
+    expect(log.publishBody).toBeTypeOf('function'); // a file database: the append worker prepares bodies
+    vi.spyOn(log, 'writerBacklog').mockReturnValue(backlog);
+    const viaWorker = vi.spyOn(log, 'publishBody' as 'append');
+    const viaAppend = vi.spyOn(log, 'append');
+    const notices: AppendedNotice[] = [];
+    publisher.events.on('appended', (n) => notices.push(n));
+    const { text, uids } = body();
+    const result = await publisher.publishBody(text, 'json', { orgId: ORG });
+    const stored = await log.read({ afterSeq: 0, limit: 100, orgId: ORG });
+    return { result, uids, stored, notices, worker: viaWorker.mock.calls.length, append: viaAppend.mock.calls.length };
+  }
+
+  it.each([
+    { backlog: 0, where: 'the append worker', worker: 1, append: 0 },
+    { backlog: 5, where: 'the main thread', worker: 0, append: 1 },
+  ])('with a writer backlog of $backlog it parses in $where, with the same outcome', async ({ backlog, worker, append }) => {
+    const out = await publishWithBacklog(backlog);
+    expect([out.worker, out.append]).toEqual([worker, append]);
+    expect(out.result.accepted).toBe(4);
+    expect(out.result.duplicates).toBe(1);
+    expect(out.result.rejected).toEqual([{ index: 1, error: expect.stringContaining('class_uid') }]);
+    expect(out.stored.map((e) => e.uid)).toEqual(out.uids);
+    expect(out.stored.map((e) => JSON.parse(e.json).metadata.uid)).toEqual(out.uids);
+    expect(out.notices).toHaveLength(1);
+    expect(out.notices[0]!.batch!.events.map((e) => e.uid)).toEqual([...out.uids, out.uids[0]]);
+  });
+});
