@@ -120,19 +120,32 @@ const invalidJson = () => new ValidationError([{ loc: ['body'], msg: 'JSON decod
 function parseElements(text: string, elements: Elements): EventsBody {
   const events = new Array<unknown>(elements.count);
   const texts = new Array<SentText | undefined>(elements.count);
+  for (let i = 0; i < elements.count; i++) {
+    const element = parseElement(text, elements, i);
+    events[i] = element.event;
+    texts[i] = element.sent;
+  }
+  return { events, texts, positions: null, unparsable: [] };
+}
+
+/** A scanned JSON array's elements, to parse one at a time (pipeline/publish-body.ts prepareElements). */
+export function scannedElements(scanned: ScannedBody): Elements | undefined {
+  return scanned.format === 'json' && scanned.elements ? new Elements(scanned.elements.data, scanned.elements.count) : undefined;
+}
+
+/** Element `i` of `text`, parsed, and its text when it may be stored as is; throws the body's 422 when it is not JSON. */
+export function parseElement(text: string, elements: Elements, i: number): { event: unknown; sent: SentText | undefined } {
+  const start = elements.start(i);
+  const element = text.slice(start, elements.end(i));
+  let event: unknown;
   try {
-    for (let i = 0; i < elements.count; i++) {
-      const start = elements.start(i);
-      const element = text.slice(start, elements.end(i));
-      events[i] = JSON.parse(element);
-      const sent = sentText(element, elements, i, start);
-      if (sent) sent.at = start;
-      texts[i] = sent;
-    }
+    event = JSON.parse(element);
   } catch {
     throw invalidJson();
   }
-  return { events, texts, positions: null, unparsable: [] };
+  const sent = sentText(element, elements, i, start);
+  if (sent) sent.at = start;
+  return { event, sent };
 }
 
 /** A JSON text that is not an array's elements: `{"events": [...]}`, or invalid (→ 422). */

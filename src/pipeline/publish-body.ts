@@ -4,7 +4,9 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { parseScannedBody, type EventsBody, type ScannedBody } from '../api/events-body.ts';
+import { parseElement, parseScannedBody, scannedElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
+import type { Elements } from '../api/json-elements.ts';
+import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
 import type { NewEvent } from './event-log.ts';
@@ -30,17 +32,33 @@ export function prepareBodyEvents(body: EventsBody, rules: OrgRules, now: number
   const { events, texts } = body;
   for (let i = from; i < to; i++) {
     const sent = texts?.[i];
-    const prepared = prepareEvent(events[i], rules, now, sent);
-    if ('error' in prepared) {
-      out.rejected.push({ index: i, error: prepared.error });
-    } else {
-      out.valid.push(prepared);
-      out.sentAt?.push(sent?.at !== undefined && prepared.json === sent.text ? sent.at : -1);
-      if (!orgs.has(prepared.orgId)) {
-        orgs.add(prepared.orgId);
-        out.orgIds.push(prepared.orgId);
-      }
-    }
+    prepareInto(out, orgs, i, prepareEvent(events[i], rules, now, sent), sent);
+  }
+}
+
+function prepareInto(out: PreparedBody, orgs: Set<string>, index: number, prepared: NewEvent | { error: string }, sent: SentText | undefined): void {
+  if ('error' in prepared) {
+    out.rejected.push({ index, error: prepared.error });
+    return;
+  }
+  out.valid.push(prepared);
+  out.sentAt?.push(sent?.at !== undefined && prepared.json === sent.text ? sent.at : -1);
+  if (!orgs.has(prepared.orgId)) {
+    orgs.add(prepared.orgId);
+    out.orgIds.push(prepared.orgId);
+  }
+}
+
+/**
+ * Elements [from, to) of a scanned JSON array, each parsed and prepared in turn into `out`: a parsed event is
+ * garbage as soon as it is prepared, so a scavenge finds one event alive instead of the whole body's (~3 MB of
+ * objects per 1,000 events, which otherwise survived, were promoted and then marked in the old generation).
+ * Element indexes are request positions. An element that is not JSON refuses the body (nothing was appended yet).
+ */
+export function prepareElements(text: string, elements: Elements, rules: OrgRules, now: number, from: number, to: number, out: PreparedBody, orgs: Set<string>): void {
+  for (let i = from; i < to; i++) {
+    const { event, sent } = parseElement(text, elements, i);
+    prepareInto(out, orgs, i, prepareEvent(event, rules, now, sent), sent);
   }
 }
 
@@ -54,6 +72,12 @@ export function requestPositions(body: EventsBody, rejected: RejectedEvent[]): R
 
 /** The whole body at once (the append worker: no event loop to keep responsive there). */
 export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number): PreparedBody {
+  const elements = scannedElements(scanned);
+  if (elements) {
+    const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentAt: [] };
+    prepareElements(scanned.text, elements, rules, now, 0, elements.count, out, new Set());
+    return out;
+  }
   const body = parseScannedBody(scanned);
   const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentAt: [] };
   prepareBodyEvents(body, rules, now, 0, body.events.length, out, new Set());

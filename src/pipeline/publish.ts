@@ -11,11 +11,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { parseScannedBody, scanEventsBody, type EventsBody, type EventsBodyFormat } from '../api/events-body.ts';
+import { parseScannedBody, scanEventsBody, scannedElements, type EventsBody, type EventsBodyFormat } from '../api/events-body.ts';
+import type { Elements } from '../api/json-elements.ts';
 import type { OrgRules } from './event-org.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
 import type { Metrics } from './metrics.ts';
-import { prepareBodyEvents, requestPositions, type PreparedBody } from './publish-body.ts';
+import { prepareBodyEvents, prepareElements, requestPositions, type PreparedBody } from './publish-body.ts';
 
 export type PublishOptions = OrgRules;
 
@@ -61,9 +62,10 @@ export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /**
  * Where a body is parsed and prepared when the store offers its writer thread (EventLog.publishBody): there while
  * it has fewer than this many requests unanswered, here on the main thread beyond. The writer also inserts and
- * syncs, so under a publishing burst it became the bottleneck with the main thread half idle; sharing the parsing
- * by its backlog measured (bench (a), 1 destination) 42.9k delivered/s against 37.7k all in the writer (and 40-43k
- * all here, but then (b)'s four deliveries starved: p50 delivery latency 948 ms against 236 ms).
+ * syncs, so under a publishing burst it became the bottleneck with the main thread half idle. Measured with
+ * `npm run bench` (a) (one destination, medians of 3): 42.9k delivered/s with this split, 37.7k all in the writer;
+ * 40-43k all here, but then (b)'s four deliveries starved (delivery p50 948 ms against 236 ms). A threshold of 1
+ * or 3 measured 46.6k and 45.9k against 49.6k for 2 (with the idle linger of destination-worker.ts).
  */
 const WRITER_BACKLOG_PARSE_HERE = 2;
 /** Normalising is synchronous CPU work; a 100k-event request yields to the event loop between slices. */
@@ -116,8 +118,8 @@ export class Publisher {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
-      const body = parseScannedBody(scanned);
-      const out = await this.#prepareInSlices(body, opts, now);
+      const elements = scannedElements(scanned);
+      const out = elements ? await this.#prepareElementsInSlices(scanned.text, elements, opts, now) : await this.#prepareInSlices(parseScannedBody(scanned), opts, now);
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();
@@ -132,6 +134,17 @@ export class Publisher {
       prepareBodyEvents(body, rules, now, from, Math.min(from + NORMALIZE_SLICE, body.events.length), prepared, orgs);
     }
     prepared.rejected = requestPositions(body, prepared.rejected);
+    return { prepared, orgs };
+  }
+
+  /** A JSON array's elements, parsed and prepared one by one (publish-body.ts prepareElements), in slices. */
+  async #prepareElementsInSlices(text: string, elements: Elements, rules: OrgRules, now: number): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
+    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
+    const orgs = new Set<string>();
+    for (let from = 0; from < elements.count; from += NORMALIZE_SLICE) {
+      if (from > 0) await nextTurn();
+      prepareElements(text, elements, rules, now, from, Math.min(from + NORMALIZE_SLICE, elements.count), prepared, orgs);
+    }
     return { prepared, orgs };
   }
 
