@@ -31,6 +31,7 @@ const USAGE = `usage: npm run bench -- [options]
   --steady-seconds N      duration of (d) (default 30; --quick 10)
   --compression none|gzip siemstream's HEC request compression (default none, like syslog-ng 3.38's http())
   --sng-workers N         syslog-ng http() workers (default 4)
+  --sng-batch-timeout MS  syslog-ng http() batch-timeout (default 1000, as SIEM_FLUSH_INTERVAL_MS)
   --no-install            do not apt-get install syslog-ng when it is missing
   --cpu-prof              profile the service (node --cpu-prof) and print its top hot spots
   --node-options FLAGS    NODE_OPTIONS for the service only, e.g. "--max-old-space-size=128"
@@ -57,6 +58,7 @@ const { values } = parseArgs({
     'steady-seconds': { type: 'string' },
     compression: { type: 'string', default: 'none' },
     'sng-workers': { type: 'string', default: '4' },
+    'sng-batch-timeout': { type: 'string', default: '1000' },
     'no-install': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -108,7 +110,7 @@ async function main(): Promise<number> {
   const fanoutEvents = positive('fanout-events', values['fanout-events'], quick ? 25_000 : 200_000);
   const backlog = positive('backlog', values.backlog, quick ? 100_000 : 1_000_000);
   const steadySeconds = positive('steady-seconds', values['steady-seconds'], quick ? 10 : 30);
-  const sngOptions = { workers: positive('sng-workers', values['sng-workers'], 4), batchTimeoutMs: 1000 };
+  const sngOptions = { workers: positive('sng-workers', values['sng-workers'], 4), batchTimeoutMs: positive('sng-batch-timeout', values['sng-batch-timeout'], 1000) };
 
   const cpuProfDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'siemstream-bench-profiles-')) : undefined;
   const started = Date.now();
