@@ -128,7 +128,7 @@ function parseElements(text: string, elements: Elements): EventsBody {
   return { events, texts, positions: null, unparsable: [] };
 }
 
-/** A scanned JSON array's elements, to parse one at a time (pipeline/publish-body.ts prepareElements). */
+/** A scanned JSON array's elements, to parse one at a time (pipeline/publish-body.ts bodyPreparation). */
 export function scannedElements(scanned: ScannedBody): Elements | undefined {
   return scanned.format === 'json' && scanned.elements ? new Elements(scanned.elements.data, scanned.elements.count) : undefined;
 }

@@ -5,7 +5,6 @@
  * the main thread in slices (Publisher.publishBody).
  */
 import { parseElement, parseScannedBody, scannedElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
-import type { Elements } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
@@ -27,13 +26,50 @@ export interface PreparedBody {
   sentAt?: number[];
 }
 
-/** Prepares body.events[from, to) into `out` (rejected indexes are body.events indexes until requestPositions). */
-export function prepareBodyEvents(body: EventsBody, rules: OrgRules, now: number, from: number, to: number, out: PreparedBody, orgs: Set<string>): void {
-  const { events, texts } = body;
-  for (let i = from; i < to; i++) {
-    const sent = texts?.[i];
-    prepareInto(out, orgs, i, prepareEvent(events[i], rules, now, sent), sent);
-  }
+/**
+ * A body ready to be prepared in ranges of its events, so the main thread can yield between slices and the
+ * append worker can do it in one go. A JSON array's elements are parsed one at a time as they are prepared: a
+ * parsed event is garbage as soon as it is prepared, so a scavenge finds one event alive instead of the whole
+ * body's (~3 MB of objects per 1,000 events, which otherwise survived, were promoted and then marked in the old
+ * generation). Other bodies (NDJSON, `{"events": [...]}`, library calls) are parsed whole first.
+ */
+export interface BodyPreparation {
+  count: number;
+  /** Prepares events [from, to) into `out` (rejected indexes are event indexes until `positions`). */
+  prepare(from: number, to: number, out: PreparedBody, orgs: Set<string>): void;
+  /** Event indexes → request positions, merged with lines that were not JSON (NDJSON); after the last range. */
+  positions(rejected: RejectedEvent[]): RejectedEvent[];
+}
+
+/** Throws the SiemError of a body refused as a whole (not JSON, too many events …). */
+export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: number): BodyPreparation {
+  const elements = scannedElements(scanned);
+  if (!elements) return eventsPreparation(parseScannedBody(scanned), rules, now);
+  return {
+    count: elements.count,
+    // An element that is not JSON refuses the body; nothing was appended yet. Element indexes are request positions.
+    prepare: (from, to, out, orgs) => {
+      for (let i = from; i < to; i++) {
+        const { event, sent } = parseElement(scanned.text, elements, i);
+        prepareInto(out, orgs, i, prepareEvent(event, rules, now, sent), sent);
+      }
+    },
+    positions: (rejected) => rejected,
+  };
+}
+
+/** Events already parsed (a body parsed whole, or the library's publish()). */
+export function eventsPreparation(body: EventsBody, rules: OrgRules, now: number): BodyPreparation {
+  return {
+    count: body.events.length,
+    prepare: (from, to, out, orgs) => {
+      for (let i = from; i < to; i++) {
+        const sent = body.texts?.[i];
+        prepareInto(out, orgs, i, prepareEvent(body.events[i], rules, now, sent), sent);
+      }
+    },
+    positions: (rejected) => requestPositions(body, rejected),
+  };
 }
 
 function prepareInto(out: PreparedBody, orgs: Set<string>, index: number, prepared: NewEvent | { error: string }, sent: SentText | undefined): void {
@@ -49,21 +85,7 @@ function prepareInto(out: PreparedBody, orgs: Set<string>, index: number, prepar
   }
 }
 
-/**
- * Elements [from, to) of a scanned JSON array, each parsed and prepared in turn into `out`: a parsed event is
- * garbage as soon as it is prepared, so a scavenge finds one event alive instead of the whole body's (~3 MB of
- * objects per 1,000 events, which otherwise survived, were promoted and then marked in the old generation).
- * Element indexes are request positions. An element that is not JSON refuses the body (nothing was appended yet).
- */
-export function prepareElements(text: string, elements: Elements, rules: OrgRules, now: number, from: number, to: number, out: PreparedBody, orgs: Set<string>): void {
-  for (let i = from; i < to; i++) {
-    const { event, sent } = parseElement(text, elements, i);
-    prepareInto(out, orgs, i, prepareEvent(event, rules, now, sent), sent);
-  }
-}
-
-/** Maps rejected body.events indexes to request positions and merges the lines that were not JSON (NDJSON). */
-export function requestPositions(body: EventsBody, rejected: RejectedEvent[]): RejectedEvent[] {
+function requestPositions(body: EventsBody, rejected: RejectedEvent[]): RejectedEvent[] {
   const positions = body.positions;
   if (!positions) return rejected;
   const mapped = rejected.map((r) => ({ index: positions[r.index]!, error: r.error }));
@@ -72,16 +94,10 @@ export function requestPositions(body: EventsBody, rejected: RejectedEvent[]): R
 
 /** The whole body at once (the append worker: no event loop to keep responsive there). */
 export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number): PreparedBody {
-  const elements = scannedElements(scanned);
-  if (elements) {
-    const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentAt: [] };
-    prepareElements(scanned.text, elements, rules, now, 0, elements.count, out, new Set());
-    return out;
-  }
-  const body = parseScannedBody(scanned);
+  const preparation = bodyPreparation(scanned, rules, now);
   const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentAt: [] };
-  prepareBodyEvents(body, rules, now, 0, body.events.length, out, new Set());
-  out.rejected = requestPositions(body, out.rejected);
+  preparation.prepare(0, preparation.count, out, new Set());
+  out.rejected = preparation.positions(out.rejected);
   return out;
 }
 

@@ -11,12 +11,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { parseScannedBody, scanEventsBody, scannedElements, type EventsBody, type EventsBodyFormat } from '../api/events-body.ts';
-import type { Elements } from '../api/json-elements.ts';
+import { scanEventsBody, type EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
 import type { Metrics } from './metrics.ts';
-import { prepareBodyEvents, prepareElements, requestPositions, type PreparedBody } from './publish-body.ts';
+import { bodyPreparation, eventsPreparation, type BodyPreparation, type PreparedBody } from './publish-body.ts';
 
 export type PublishOptions = OrgRules;
 
@@ -95,7 +94,7 @@ export class Publisher {
     const stopTimer = this.#metrics.publishLatency.startTimer();
     try {
       const now = this.#now();
-      const out = await this.#prepareInSlices({ events: rawEvents, texts: null, positions: null, unparsable: [] }, opts, now);
+      const out = await this.#prepareInSlices(eventsPreparation({ events: rawEvents, texts: null, positions: null, unparsable: [] }, opts, now));
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();
@@ -118,33 +117,21 @@ export class Publisher {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
-      const elements = scannedElements(scanned);
-      const out = elements ? await this.#prepareElementsInSlices(scanned.text, elements, opts, now) : await this.#prepareInSlices(parseScannedBody(scanned), opts, now);
+      const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now));
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();
     }
   }
 
-  async #prepareInSlices(body: EventsBody, rules: OrgRules, now: number): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
+  async #prepareInSlices(preparation: BodyPreparation): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
     const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
     const orgs = new Set<string>();
-    for (let from = 0; from < body.events.length; from += NORMALIZE_SLICE) {
+    for (let from = 0; from < preparation.count; from += NORMALIZE_SLICE) {
       if (from > 0) await nextTurn();
-      prepareBodyEvents(body, rules, now, from, Math.min(from + NORMALIZE_SLICE, body.events.length), prepared, orgs);
+      preparation.prepare(from, Math.min(from + NORMALIZE_SLICE, preparation.count), prepared, orgs);
     }
-    prepared.rejected = requestPositions(body, prepared.rejected);
-    return { prepared, orgs };
-  }
-
-  /** A JSON array's elements, parsed and prepared one by one (publish-body.ts prepareElements), in slices. */
-  async #prepareElementsInSlices(text: string, elements: Elements, rules: OrgRules, now: number): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
-    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
-    const orgs = new Set<string>();
-    for (let from = 0; from < elements.count; from += NORMALIZE_SLICE) {
-      if (from > 0) await nextTurn();
-      prepareElements(text, elements, rules, now, from, Math.min(from + NORMALIZE_SLICE, elements.count), prepared, orgs);
-    }
+    prepared.rejected = preparation.positions(prepared.rejected);
     return { prepared, orgs };
   }
 
