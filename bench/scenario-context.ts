@@ -21,8 +21,15 @@ export const TARGETS = {
 /** Events per publish request and per destination batch (siemstream batch_size, syslog-ng batch-lines). */
 export const EVENTS_PER_REQUEST = 1000;
 export const BATCH_SIZE = 1000;
-/** Publish requests in flight at once. */
-export const PUBLISH_CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 4);
+/** Publish requests in flight at once (BENCH_PUBLISH_CONCURRENCY, default 4). */
+export const PUBLISH_CONCURRENCY = publishConcurrency(process.env.BENCH_PUBLISH_CONCURRENCY);
+
+function publishConcurrency(raw: string | undefined): number {
+  if (raw === undefined) return 4;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_PUBLISH_CONCURRENCY must be a positive integer, not ${JSON.stringify(raw)}`);
+  return n;
+}
 
 export interface BenchContext {
   receiver: Receiver;
