@@ -64,4 +64,14 @@ describe('Publisher.publishBody: where a body is parsed', () => {
     expect(out.notices).toHaveLength(1);
     expect(out.notices[0]!.batch!.events.map((e) => e.uid)).toEqual([...out.uids, out.uids[0]]);
   });
+
+  it.each([0, 5])('with a writer backlog of %i it refuses a body with an element that is not JSON (422) and appends nothing', async (backlog) => {
+    vi.spyOn(log, 'writerBacklog').mockReturnValue(backlog);
+    const good = JSON.stringify(authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid: randomUUID() } }));
+    await expect(publisher.publishBody(`[${good}, {"class_uid": 3002,, }]`, 'json', { orgId: ORG })).rejects.toMatchObject({
+      statusCode: 422,
+      code: 'SIEM_ERR_VALIDATION',
+    });
+    expect(await log.head()).toBe(0);
+  });
 });
