@@ -4,20 +4,21 @@
  * kept). `Content-Encoding: gzip` is decompressed with the same 10 MB cap as the wire body, so a small
  * compressed body cannot expand without bound (zip bomb → 413).
  *
- * Three steps, so that the work can be split between threads: readEventsBody (the request stream → text:
- * decompressed on the thread pool, decoded chunk by chunk, never concatenated into one more Buffer),
- * scanEventsBody (where a JSON array's elements are: json-elements.ts) and parseScannedBody (JSON.parse of each
- * element: with SQLite the append worker does this, see pipeline/publish-body.ts). Elements are parsed one by
- * one so that each event's own text can be stored as is; `{"events": [...]}` is parsed whole (its events are
- * re-serialised). parseEventsBody = the last two.
+ * Three steps, so that the work can be split between threads: readEventsBody (the request stream → bytes,
+ * decompressed on the thread pool), scanEventsBody (where a JSON array's elements are in the bytes:
+ * json-elements.ts; each element decoded on its own) and parseScannedBody (JSON.parse of each element: with
+ * SQLite the append worker does this, see pipeline/publish-body.ts). Elements are parsed one by one so that each
+ * event's own text can be stored as is; `{"events": [...]}` is parsed whole (its events are re-serialised).
+ * parseEventsBody = the last two.
  */
+import { isUtf8 } from 'node:buffer';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
 import type { RejectedEvent } from '../pipeline/publish.ts';
 import { isStorableText, type SentText } from '../pipeline/event-json.ts';
-import { Elements, jsonArrayElements, soleValue } from './json-elements.ts';
+import { Elements, NOT_UTF8, jsonArrayElements, soleValue } from './json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100_000;
@@ -35,54 +36,68 @@ export interface EventsBody {
   unparsable: RejectedEvent[];
 }
 
-/** A decoded body and, for a JSON array, where its elements are (plain data: it crosses to a worker). */
+/** A scanned body (plain data: it crosses to a worker). */
 export interface ScannedBody {
-  text: string;
   format: EventsBodyFormat;
-  /** Elements' table (json-elements.ts) of a JSON array; absent for NDJSON and non-array JSON (parsed whole). */
-  elements?: { data: Int32Array; count: number };
+  /** NDJSON, or JSON that is not an array (`{"events": [...]}`, or not JSON): the decoded body, parsed whole. */
+  text?: string;
+  /** A JSON array: each element's decoded text, and the elements' table (json-elements.ts). */
+  elements?: { texts: string[]; data: Int32Array; count: number };
+}
+
+/** A JSON array's elements: their texts and what the scan noted about each. */
+export interface BodyElements {
+  texts: readonly string[];
+  table: Elements;
 }
 
 export const tooLarge = (message: string) => new SiemError('SIEM_ERR_PAYLOAD_TOO_LARGE', 413, message);
 
 const tooManyEvents = () => tooLarge(`At most ${MAX_EVENTS_PER_REQUEST} events per request`);
 
-/** The body's text → its events (throws a SiemError for a body that is refused as a whole). */
-export function parseEventsBody(body: string, format: EventsBodyFormat): EventsBody {
+/** The body → its events (throws a SiemError for a body that is refused as a whole). */
+export function parseEventsBody(body: Uint8Array | string, format: EventsBodyFormat): EventsBody {
   return parseScannedBody(scanEventsBody(body, format));
 }
 
-/** Finds a JSON array's elements (no JSON.parse yet); 413 for more than 100,000 elements. */
-export function scanEventsBody(body: string, format: EventsBodyFormat): ScannedBody {
-  const text = stripBom(body);
-  if (format === 'ndjson') return { text, format };
-  const elements = jsonArrayElements(text);
-  if (!elements) return { text, format };
-  if (elements.count > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
-  return { text, format, elements: { data: elements.data, count: elements.count } };
+/**
+ * Finds a JSON array's elements and decodes each (no JSON.parse yet); 413 for more than 100,000 elements.
+ * Bytes that are not UTF-8 decode to U+FFFD (as Buffer#toString does); their elements' texts are then not
+ * stored as sent.
+ */
+export function scanEventsBody(body: Uint8Array | string, format: EventsBodyFormat): ScannedBody {
+  const bytes = withoutBom(typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  if (format === 'ndjson') return { format, text: bytes.toString('utf8') };
+  const table = jsonArrayElements(bytes);
+  if (!table) return { format, text: bytes.toString('utf8') };
+  if (table.count > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
+  if (!isUtf8(bytes)) table.flagAll(NOT_UTF8);
+  const texts = new Array<string>(table.count);
+  for (let i = 0; i < table.count; i++) texts[i] = bytes.toString('utf8', table.start(i), table.end(i));
+  return { format, elements: { texts, data: table.data, count: table.count } };
 }
 
 /** The scanned body → its events (throws a SiemError for a body that is refused as a whole). */
-export function parseScannedBody({ text, format, elements }: ScannedBody): EventsBody {
-  const body = format === 'ndjson' ? parseNdjson(text) : elements ? parseElements(text, new Elements(elements.data, elements.count)) : parseJson(text);
+export function parseScannedBody(scanned: ScannedBody): EventsBody {
+  const { format, text = '' } = scanned;
+  const elements = scannedElements(scanned);
+  const body = format === 'ndjson' ? parseNdjson(text) : elements ? parseElements(elements) : parseJson(text);
   if (body.events.length + body.unparsable.length > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
   return body;
 }
 
 /**
- * The request body stream → its text. `Content-Encoding: gzip` is decompressed as it arrives; 413 beyond
- * EVENTS_BODY_LIMIT bytes on the wire or decompressed, 415 for another encoding, 400 for broken gzip. Invalid
- * UTF-8 becomes U+FFFD (as Buffer#toString does).
+ * The request body stream → its bytes. `Content-Encoding: gzip` is decompressed as it arrives; 413 beyond
+ * EVENTS_BODY_LIMIT bytes on the wire or decompressed, 415 for another encoding, 400 for broken gzip.
  */
-export async function readEventsBody(stream: Readable, contentEncoding: string | undefined, contentLength?: string): Promise<string> {
+export async function readEventsBody(stream: Readable, contentEncoding: string | undefined, contentLength?: string): Promise<Buffer> {
   const encoding = contentEncoding?.trim().toLowerCase();
   const gzip = encoding === 'gzip' || encoding === 'x-gzip';
   if (encoding && encoding !== 'identity' && !gzip) {
     throw new SiemError('SIEM_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported Content-Encoding (use gzip or none)');
   }
   if (contentLength !== undefined && Number(contentLength) > EVENTS_BODY_LIMIT) throw bodyTooLarge();
-  // Chunks are kept as bytes and decoded once at the end: one flat string (no rope for the scan to flatten) and
-  // one pass of V8's UTF-8 decoder instead of a StringDecoder call and a concatenation per 64 KB chunk.
+  // Kept as bytes: the scan works on them and decodes element by element (scanEventsBody).
   const chunks: Buffer[] = [];
   let decoded = 0;
   const collect = async (source: AsyncIterable<Buffer>) => {
@@ -110,18 +125,19 @@ export async function readEventsBody(stream: Readable, contentEncoding: string |
       throw err;
     }
   }
-  return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, decoded)).toString('utf8');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, decoded);
 }
 
 const bodyTooLarge = () => tooLarge('Request body is too large');
 
 const invalidJson = () => new ValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }], 'Body is not valid JSON');
 
-function parseElements(text: string, elements: Elements): EventsBody {
-  const events = new Array<unknown>(elements.count);
-  const texts = new Array<SentText | undefined>(elements.count);
-  for (let i = 0; i < elements.count; i++) {
-    const element = parseElement(text, elements, i);
+function parseElements(elements: BodyElements): EventsBody {
+  const count = elements.texts.length;
+  const events = new Array<unknown>(count);
+  const texts = new Array<SentText | undefined>(count);
+  for (let i = 0; i < count; i++) {
+    const element = parseElement(elements, i);
     events[i] = element.event;
     texts[i] = element.sent;
   }
@@ -129,22 +145,22 @@ function parseElements(text: string, elements: Elements): EventsBody {
 }
 
 /** A scanned JSON array's elements, to parse one at a time (pipeline/publish-body.ts bodyPreparation). */
-export function scannedElements(scanned: ScannedBody): Elements | undefined {
-  return scanned.format === 'json' && scanned.elements ? new Elements(scanned.elements.data, scanned.elements.count) : undefined;
+export function scannedElements(scanned: ScannedBody): BodyElements | undefined {
+  const elements = scanned.format === 'json' ? scanned.elements : undefined;
+  return elements && { texts: elements.texts, table: new Elements(elements.data, elements.count) };
 }
 
-/** Element `i` of `text`, parsed, and its text when it may be stored as is; throws the body's 422 when it is not JSON. */
-export function parseElement(text: string, elements: Elements, i: number): { event: unknown; sent: SentText | undefined } {
-  const start = elements.start(i);
-  const element = text.slice(start, elements.end(i));
+/** Element `i`, parsed, and its text when it may be stored as is; throws the body's 422 when it is not JSON. */
+export function parseElement({ texts, table }: BodyElements, i: number): { event: unknown; sent: SentText | undefined } {
+  const text = texts[i]!;
   let event: unknown;
   try {
-    event = JSON.parse(element);
+    event = JSON.parse(text);
   } catch {
     throw invalidJson();
   }
-  const sent = sentText(element, elements, i, start);
-  if (sent) sent.at = start;
+  const sent = sentText(text, table, i);
+  if (sent) sent.element = i;
   return { event, sent };
 }
 
@@ -176,8 +192,10 @@ function parseNdjson(text: string): EventsBody {
     if (line.trim() === '') continue;
     try {
       events.push(JSON.parse(line));
-      const value = soleValue(line);
-      texts.push(value ? sentText(line.slice(value.start(0), value.end(0)), value, 0, value.start(0)) : undefined);
+      // Encoded again to scan it: NDJSON is the rarer form, and a line is one event.
+      const bytes = Buffer.from(line);
+      const value = soleValue(bytes);
+      texts.push(value ? sentText(bytes.toString('utf8', value.start(0), value.end(0)), value, 0) : undefined);
       positions.push(index);
     } catch {
       unparsable.push({ index, error: 'event: line is not valid JSON' });
@@ -187,11 +205,10 @@ function parseNdjson(text: string): EventsBody {
   return { events, texts, positions: unparsable.length > 0 ? positions : null, unparsable };
 }
 
-/** Element `i`'s text (it starts at `offset` in the scanned text), when it may be stored as is. */
-function sentText(text: string, elements: Elements, i: number, offset: number): SentText | undefined {
+/** Element `i`'s text, when it may be stored as is. */
+function sentText(text: string, elements: Elements, i: number): SentText | undefined {
   if (!isStorableText(elements.depth(i), elements.flags(i))) return undefined;
-  const metadata = elements.metadataObject(i);
-  return { text, metadataObject: metadata < 0 ? -1 : metadata - offset };
+  return { text, metadataObject: elements.metadataObject(i) };
 }
 
-const stripBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+const withoutBom = (bytes: Buffer) => (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);

@@ -12,7 +12,7 @@ import type { PublishOptions } from '../pipeline/publish.ts';
 
 /** What the content-type parser hands the handler: the body's text, parsed by the publisher (publishBody). */
 interface RawEventsBody {
-  text: string;
+  bytes: Buffer;
   format: EventsBodyFormat;
 }
 
@@ -34,9 +34,9 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   // Parsing is left to the publisher: with SQLite it happens in the append worker, off the main thread.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    // The stream itself (no parseAs): read, decompressed and decoded chunk by chunk, limits enforced there.
+    // The stream itself (no parseAs): read and decompressed as it arrives, limits enforced there; decoded later.
     const parserFor = (format: EventsBodyFormat) => async (request: FastifyRequest, payload: IncomingMessage): Promise<RawEventsBody> => ({
-      text: await readEventsBody(payload, request.headers['content-encoding'], request.headers['content-length']),
+      bytes: await readEventsBody(payload, request.headers['content-encoding'], request.headers['content-length']),
       format,
     });
     scope.addContentTypeParser('application/json', parserFor('json'));
@@ -70,7 +70,7 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
         const identity = request.identity!;
         // An org token publishes into its organisation; a token without one (platform) names it per event.
         const rules: PublishOptions = identity.orgId ? { orgId: identity.orgId } : { allowedOrgs: 'any' };
-        const result = await ctx.publisher.publishBody(body.text, body.format, rules);
+        const result = await ctx.publisher.publishBody(body.bytes, body.format, rules);
         return reply.code(202).send({ accepted: result.accepted, rejected: result.rejected });
       },
     );

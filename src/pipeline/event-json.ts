@@ -4,7 +4,7 @@
  * plus the metadata.uid / metadata.tenant_uid siemstream adds (spliced into the metadata object). Anything else
  * (a simple event mapped to OCSF, a top-level org_id moved, a text we cannot vouch for) is JSON.stringify'd.
  */
-import { ESCAPED_KEY, LINE_BREAK, REPEATED_METADATA, REPEATED_TENANT } from '../api/json-elements.ts';
+import { ESCAPED_KEY, LINE_BREAK, NOT_UTF8, REPEATED_METADATA, REPEATED_TENANT } from '../api/json-elements.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 
 /**
@@ -21,18 +21,19 @@ const ADDED_METADATA = ['uid', 'tenant_uid'] as const;
  * did to us. Not when it has line breaks (whitespace between tokens: encoders put one event per line, e.g.
  * NDJSON bulk bodies), a key written with escapes (it could spell "metadata" unseen by the checks here), or the
  * key "metadata" or "tenant_uid" twice (a duplicate key: JSON.parse keeps the last one, a first-wins parser at
- * the SIEM would see the other organisation).
+ * the SIEM would see the other organisation); nor when the body was not valid UTF-8 (the text is then the decoder's
+ * reading of it, not what was sent).
  */
 export function isStorableText(depth: number, flags: number): boolean {
-  return depth <= MAX_TEXT_DEPTH && (flags & (LINE_BREAK | ESCAPED_KEY | REPEATED_METADATA | REPEATED_TENANT)) === 0;
+  return depth <= MAX_TEXT_DEPTH && (flags & (LINE_BREAK | ESCAPED_KEY | REPEATED_METADATA | REPEATED_TENANT | NOT_UTF8)) === 0;
 }
 
 /** A text that passed isStorableText, with where (index in `text`) its top-level metadata object starts (-1: none). */
 export interface SentText {
   text: string;
   metadataObject: number;
-  /** Where `text` starts in the request's decoded body, when it is a slice of it (JSON array elements). */
-  at?: number;
+  /** Which element of the request's JSON array `text` is (api/events-body.ts BodyElements), when it is one. */
+  element?: number;
 }
 
 /**

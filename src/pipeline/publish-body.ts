@@ -19,11 +19,11 @@ export interface PreparedBody {
   /** Organisations of the valid events. */
   orgIds: string[];
   /**
-   * Per valid event, where its stored JSON starts in the scanned body's text when it is exactly the text sent
-   * there (a JSON array element kept as is), else -1. Lets the append worker answer with offsets instead of
-   * copies of the texts (src/store/sqlite/prepared-wire.ts).
+   * Per valid event, the index of the JSON array element whose text is its stored JSON, exactly (kept as is),
+   * else -1. Lets the append worker answer with indexes instead of copies of the texts
+   * (src/store/sqlite/prepared-wire.ts).
    */
-  sentAt?: number[];
+  sentElement?: number[];
 }
 
 /**
@@ -46,11 +46,11 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
   const elements = scannedElements(scanned);
   if (!elements) return eventsPreparation(parseScannedBody(scanned), rules, now);
   return {
-    count: elements.count,
+    count: elements.texts.length,
     // An element that is not JSON refuses the body; nothing was appended yet. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {
       for (let i = from; i < to; i++) {
-        const { event, sent } = parseElement(scanned.text, elements, i);
+        const { event, sent } = parseElement(elements, i);
         prepareInto(out, orgs, i, prepareEvent(event, rules, now, sent), sent);
       }
     },
@@ -78,7 +78,7 @@ function prepareInto(out: PreparedBody, orgs: Set<string>, index: number, prepar
     return;
   }
   out.valid.push(prepared);
-  out.sentAt?.push(sent?.at !== undefined && prepared.json === sent.text ? sent.at : -1);
+  out.sentElement?.push(sent?.element !== undefined && prepared.json === sent.text ? sent.element : -1);
   if (!orgs.has(prepared.orgId)) {
     orgs.add(prepared.orgId);
     out.orgIds.push(prepared.orgId);
@@ -95,7 +95,7 @@ function requestPositions(body: EventsBody, rejected: RejectedEvent[]): Rejected
 /** The whole body at once (the append worker: no event loop to keep responsive there). */
 export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number): PreparedBody {
   const preparation = bodyPreparation(scanned, rules, now);
-  const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentAt: [] };
+  const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentElement: [] };
   preparation.prepare(0, preparation.count, out, new Set());
   out.rejected = preparation.positions(out.rejected);
   return out;

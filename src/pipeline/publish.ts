@@ -102,17 +102,17 @@ export class Publisher {
   }
 
   /**
-   * Publishes a publish request's body text: a JSON array, `{"events": [...]}` or NDJSON (api/events-body.ts).
+   * Publishes a publish request's body (UTF-8 bytes, or text): a JSON array, `{"events": [...]}` or NDJSON (api/events-body.ts).
    * Rejected indexes are request positions (NDJSON: lines that are not JSON included). Throws a SiemError for a
    * body refused as a whole.
    */
-  async publishBody(text: string, format: EventsBodyFormat, opts: PublishOptions = {}): Promise<PublishResult> {
+  async publishBody(body: Uint8Array | string, format: EventsBodyFormat, opts: PublishOptions = {}): Promise<PublishResult> {
     const stopTimer = this.#metrics.publishLatency.startTimer();
     try {
       const now = this.#now();
       // Finding the elements happens here; parsing them is the bulk of the work (and the store's worker does it
       // when it can): the two threads share the load.
-      const scanned = scanEventsBody(text, format);
+      const scanned = scanEventsBody(body, format);
       if (this.#log.publishBody && (this.#log.writerBacklog?.() ?? 0) < WRITER_BACKLOG_PARSE_HERE) {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);

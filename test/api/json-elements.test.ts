@@ -5,15 +5,19 @@ import { ESCAPED_KEY, LINE_BREAK, REPEATED_METADATA, REPEATED_TENANT, jsonArrayE
 /** Element i as a plain object, for assertions. */
 const element = (e: Elements, i: number) => ({ start: e.start(i), end: e.end(i), depth: e.depth(i), flags: e.flags(i), metadataObject: e.metadataObject(i) });
 const list = (e: Elements) => Array.from({ length: e.count }, (_, i) => element(e, i));
-const parseElements = (text: string) => {
-  const elements = jsonArrayElements(text);
-  return elements && list(elements).map((r) => JSON.parse(text.slice(r.start, r.end)));
+/** The scan works on UTF-8 bytes: element texts are decoded from their byte ranges. */
+const bytesOf = (text: string) => Buffer.from(text);
+const elementTexts = (text: string) => {
+  const bytes = bytesOf(text);
+  const elements = jsonArrayElements(bytes);
+  return elements && list(elements).map((r) => bytes.toString('utf8', r.start, r.end));
 };
+const parseElements = (text: string) => elementTexts(text)?.map((t) => JSON.parse(t));
 
 describe('jsonArrayElements', () => {
   it('finds each element of any JSON array, compact or indented, and its nesting depth', () => {
     fc.assert(
-      fc.property(fc.array(fc.jsonValue()), fc.constantFrom(undefined, 0, 2, '\t'), (values, indent) => {
+      fc.property(fc.array(fc.jsonValue({ stringUnit: 'binary' })), fc.constantFrom(undefined, 0, 2, '\t'), (values, indent) => {
         const text = ` ${JSON.stringify(values, null, indent)}\n`;
         // -0 becomes 0 in JSON: compare with what JSON.parse of the whole text gives.
         expect(parseElements(text)).toEqual(JSON.parse(text));
@@ -21,7 +25,7 @@ describe('jsonArrayElements', () => {
       { numRuns: 300 },
     );
     const text = '[{"a":[{"b":[]}]}, "x]\\"{", 1, [[]] ,null]';
-    expect(list(jsonArrayElements(text)!).map((r) => [text.slice(r.start, r.end), r.depth])).toEqual([
+    expect(elementTexts(text)!.map((t, i) => [t, jsonArrayElements(bytesOf(text))!.depth(i)])).toEqual([
       ['{"a":[{"b":[]}]}', 4],
       ['"x]\\"{"', 0],
       ['1', 0],
@@ -51,32 +55,50 @@ describe('jsonArrayElements', () => {
 
   it('returns undefined for a non-array or broken top level', () => {
     for (const text of ['{"events":[]}', '"[1]"', '[1 2]', '[1,]', '[,1]', '[1]x', '[{"a":1}}]', '[', '["abc]', '']) {
-      expect(jsonArrayElements(text), text).toBeUndefined();
+      expect(jsonArrayElements(bytesOf(text)), text).toBeUndefined();
     }
-    expect(jsonArrayElements(' [ ] ')!.count).toBe(0);
+    expect(jsonArrayElements(bytesOf(' [ ] '))!.count).toBe(0);
     // Growth: many more (small) elements than the size-based first guess.
     const many = `[${Array(5000).fill('{"a":1}').join(',')}]`;
-    expect(list(jsonArrayElements(many)!).map((r) => many.slice(r.start, r.end))).toEqual(Array(5000).fill('{"a":1}'));
+    expect(elementTexts(many)).toEqual(Array(5000).fill('{"a":1}'));
   });
 });
 
 describe('soleValue', () => {
   it('finds the one value of an NDJSON line, or none', () => {
-    expect(element(soleValue(' {"a":"}"} \r')!, 0)).toMatchObject({ start: 1, end: 10, depth: 1 });
-    expect(soleValue('{"a":1} {"b":2}')).toBeUndefined();
-    expect(soleValue('{"a":1')).toBeUndefined();
+    expect(element(soleValue(bytesOf(' {"a":"}"} \r'))!, 0)).toMatchObject({ start: 1, end: 10, depth: 1 });
+    expect(soleValue(bytesOf('{"a":1} {"b":2}'))).toBeUndefined();
+    expect(soleValue(bytesOf('{"a":1'))).toBeUndefined();
+    expect(soleValue(bytesOf(' x{"a":1} '), 2, 9)).toBeDefined();
   });
 });
 
 describe('what the scan notes for storing the text', () => {
   it('line breaks between tokens, escaped keys, counts of "metadata" / "tenant_uid" keys, the top-level metadata object', () => {
     const text = '[{"a":{"metadata":1},"metadata" : {"tenant_uid":"x","v":"metadata"}}, {\n"b":1}, {"k\\u0041":"tenant_uid"}]';
-    const [first, second, third] = list(jsonArrayElements(text)!);
+    const [first, second, third] = list(jsonArrayElements(bytesOf(text))!);
     expect(first.flags).toBe(REPEATED_METADATA);
-    expect(text.slice(first.metadataObject, first.metadataObject + 14)).toBe('{"tenant_uid":');
+    expect(elementTexts(text)![0]!.slice(first.metadataObject, first.metadataObject + 14)).toBe('{"tenant_uid":');
     expect(second).toMatchObject({ flags: LINE_BREAK, metadataObject: -1 });
     expect(third.flags).toBe(ESCAPED_KEY);
     const tenants = '[{"tenant_uid":"a","x":{"tenant_uid":"b"}}]';
-    expect(jsonArrayElements(tenants)!.flags(0)).toBe(REPEATED_TENANT);
+    expect(jsonArrayElements(bytesOf(tenants))!.flags(0)).toBe(REPEATED_TENANT);
+  });
+
+  it('gives where the metadata object starts in the element\'s text, whatever UTF-8 (2-, 3-, 4-byte) comes before it', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ a: text, metadata: fc.dictionary(text, text, { maxKeys: 3 }) }), { minLength: 1, maxLength: 4 }), (events) => {
+        const body = JSON.stringify(events);
+        const elements = jsonArrayElements(bytesOf(body))!;
+        elementTexts(body)!.forEach((t, i) => {
+          const metadata = JSON.stringify(events[i]!.metadata);
+          expect(t.slice(elements.metadataObject(i), elements.metadataObject(i) + metadata.length)).toBe(metadata);
+        });
+      }),
+      { numRuns: 300 },
+    );
+    expect(elementTexts('["ä😀x", {"😀":"São","metadata":{}}]')).toEqual(['"ä😀x"', '{"😀":"São","metadata":{}}']);
+    expect(jsonArrayElements(bytesOf('[{"😀":"São","metadata":{}}]'))!.metadataObject(0)).toBe(23);
   });
 });

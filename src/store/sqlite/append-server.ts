@@ -58,7 +58,7 @@ export function serveAppends(port: MessagePort, appendGroup: GroupAppend, opts: 
   const reply = (outcomes: AppendOutcome[]) => {
     if (outcomes.length === 0) return;
     // The prepared bodies' columns are moved, not copied.
-    const transfer = outcomes.flatMap((o) => ('prepared' in o && o.prepared ? [o.prepared.spans.buffer, o.prepared.numbers.buffer, o.prepared.orgs.buffer] : []));
+    const transfer = outcomes.flatMap((o) => ('prepared' in o && o.prepared ? [o.prepared.sent.buffer, o.prepared.numbers.buffer, o.prepared.orgs.buffer] : []));
     port.postMessage({ kind: 'settled', outcomes } satisfies AppendWorkerReply, transfer as ArrayBuffer[]);
   };
 

@@ -68,10 +68,10 @@ export class AppendWorkerClient {
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
     const elements = request.body.elements?.data.buffer;
-    const text = request.body.text;
+    const texts = request.body.elements?.texts ?? [];
     return this.#request(
       (id) => ({ kind: 'publish', id, ...request }),
-      (outcome) => ({ ...unpackPrepared(outcome.prepared!, text), append: outcome.result }),
+      (outcome) => ({ ...unpackPrepared(outcome.prepared!, texts), append: outcome.result }),
       elements instanceof ArrayBuffer ? [elements] : [],
     );
   }

@@ -1,9 +1,9 @@
 /**
  * A prepared publish body on its way back from the append worker to the main thread (the Publisher's 'appended'
  * notice carries the events to delivery's in-memory tail). Cloning 1,000 NewEvent objects and their JSON texts
- * cost both threads more than the rest of the reply; but the main thread still has the request's decoded text,
- * and most stored texts are slices of it. So: offsets into that text for those, the other texts themselves, and
- * the remaining fields as columns.
+ * cost both threads more than the rest of the reply; but the main thread still has the request's element texts,
+ * and most stored texts are exactly those. So: element indexes for those, the other texts themselves, and the
+ * remaining fields as columns.
  */
 import type { NewEvent } from '../../pipeline/event-log.ts';
 import type { PreparedBody } from '../../pipeline/publish-body.ts';
@@ -12,8 +12,8 @@ export interface PreparedWire {
   rejected: PreparedBody['rejected'];
   orgIds: string[];
   count: number;
-  /** Per event [start, end) of its JSON in the request's text, or [-1, -1]: the next of `texts`. */
-  spans: Int32Array;
+  /** Per event the index of the request's element whose text is its JSON, or -1: the next of `texts`. */
+  sent: Int32Array;
   texts: string[];
   uids: string[];
   /** Per event: classUid, severityId, time. */
@@ -24,9 +24,9 @@ export interface PreparedWire {
 
 /** In the worker. Its typed arrays are meant to be transferred, not copied. */
 export function packPrepared(prepared: PreparedBody): PreparedWire {
-  const { valid, sentAt, orgIds } = prepared;
+  const { valid, sentElement, orgIds } = prepared;
   const count = valid.length;
-  const spans = new Int32Array(count * 2);
+  const sent = new Int32Array(count);
   const numbers = new Float64Array(count * 3);
   const orgs = new Uint32Array(count);
   const texts: string[] = [];
@@ -34,38 +34,31 @@ export function packPrepared(prepared: PreparedBody): PreparedWire {
   const orgIndex = new Map(orgIds.map((id, i) => [id, i]));
   for (let i = 0; i < count; i++) {
     const e = valid[i]!;
-    const at = sentAt?.[i] ?? -1;
-    if (at >= 0) {
-      spans[2 * i] = at;
-      spans[2 * i + 1] = at + e.json.length;
-    } else {
-      spans[2 * i] = -1;
-      spans[2 * i + 1] = -1;
-      texts.push(e.json);
-    }
+    sent[i] = sentElement?.[i] ?? -1;
+    if (sent[i]! < 0) texts.push(e.json);
     uids[i] = e.uid;
     numbers[3 * i] = e.classUid;
     numbers[3 * i + 1] = e.severityId;
     numbers[3 * i + 2] = e.time;
     orgs[i] = orgIndex.get(e.orgId)!;
   }
-  return { rejected: prepared.rejected, orgIds, count, spans, texts, uids, numbers, orgs };
+  return { rejected: prepared.rejected, orgIds, count, sent, texts, uids, numbers, orgs };
 }
 
-/** On the main thread; `text` is the decoded body the worker prepared. */
-export function unpackPrepared(wire: PreparedWire, text: string): PreparedBody {
-  const { count, spans, texts, uids, numbers, orgs, orgIds } = wire;
+/** On the main thread; `elementTexts`: those of the body the worker prepared (ScannedBody.elements.texts). */
+export function unpackPrepared(wire: PreparedWire, elementTexts: readonly string[]): PreparedBody {
+  const { count, sent, texts, uids, numbers, orgs, orgIds } = wire;
   const valid = new Array<NewEvent>(count);
   let other = 0;
   for (let i = 0; i < count; i++) {
-    const start = spans[2 * i]!;
+    const element = sent[i]!;
     valid[i] = {
       orgId: orgIds[orgs[i]!]!,
       uid: uids[i]!,
       classUid: numbers[3 * i]!,
       severityId: numbers[3 * i + 1]!,
       time: numbers[3 * i + 2]!,
-      json: start >= 0 ? text.slice(start, spans[2 * i + 1]) : texts[other++]!,
+      json: element >= 0 ? elementTexts[element]! : texts[other++]!,
     };
   }
   return { valid, rejected: wire.rejected, orgIds };

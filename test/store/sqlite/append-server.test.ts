@@ -194,7 +194,7 @@ describe('append server (group commit)', () => {
     expect(byId.get(3)).toEqual({ id: 3, commit: 1, result: { appended: 1, duplicates: 0, lastSeq: 3 } });
     const published = byId.get(1) as Extract<AppendOutcome, { result: unknown }>;
     expect(published.result).toEqual({ appended: 2, duplicates: 0, lastSeq: 2 });
-    const prepared = unpackPrepared(published.prepared!, body);
+    const prepared = unpackPrepared(published.prepared!, JSON.parse(body).map((e: unknown) => JSON.stringify(e)));
     expect(prepared.valid.map((e) => [e.uid, e.orgId])).toEqual([
       ['p1', 'org-p'],
       ['p2', 'org-p'],

@@ -5,18 +5,19 @@ import { preparePublishBody } from '../../../src/pipeline/publish-body.ts';
 import { packPrepared, unpackPrepared } from '../../../src/store/sqlite/prepared-wire.ts';
 import { authenticationEvent } from '../../fixtures/events.ts';
 
-it('round-trips kept texts as offsets, spliced and re-serialised ones as texts, and every field', () => {
+it('round-trips kept texts as element indexes, spliced and re-serialised ones as texts, and every field', () => {
   const kept = { ...authenticationEvent(), metadata: { ...authenticationEvent().metadata, tenant_uid: 'org-1' } };
   const spliced = authenticationEvent(); // tenant_uid added
   const simple = { type: 'user.login', id: 's-1', org_id: 'org-2', user: { user_id: 'u' } }; // mapped: re-serialised
   const text = `  ${JSON.stringify([kept, { type: 'nope' }, spliced, simple])}`;
-  const prepared = preparePublishBody(scanEventsBody(text, 'json'), { allowedOrgs: 'any', orgId: 'org-1' }, 1_700_000_000_000);
-  expect(prepared.sentAt!.map((at) => at >= 0)).toEqual([true, false, false]);
+  const scanned = scanEventsBody(text, 'json');
+  const prepared = preparePublishBody(scanned, { allowedOrgs: 'any', orgId: 'org-1' }, 1_700_000_000_000);
+  expect(prepared.sentElement).toEqual([0, -1, -1]);
 
   const wire = packPrepared(prepared);
   expect(wire.texts).toHaveLength(2);
   // A structured clone, as postMessage does.
-  const back = unpackPrepared(structuredClone(wire), text);
+  const back = unpackPrepared(structuredClone(wire), scanned.elements!.texts);
   expect(back.valid).toEqual(prepared.valid);
   expect(back.rejected).toEqual(prepared.rejected);
   expect(back.orgIds).toEqual(['org-1', 'org-2']);
