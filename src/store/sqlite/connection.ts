@@ -15,6 +15,16 @@ import BetterSqlite3 from 'better-sqlite3';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Page size of a database file this creates (a file keeps the size it was created with). 16 KiB instead of
+ * SQLite's 4 KiB: a ~1 KB event fills a quarter of a 4 KiB page, and each page a commit touches is written to
+ * the WAL as one frame (a write syscall of its own), then once more to the database file by the checkpoint.
+ * Syscalls are dear on this kind of VM (a 4 KiB pwrite ~7 µs of CPU). Measured with the event log's schema, 1 KB
+ * events in transactions of 1,000, user + system CPU per event: 4 KiB 12.2-14.0 µs, 8 KiB 9.5-9.7, 16 KiB
+ * 7.5-9.5, 32 KiB 8.3-8.5, 64 KiB 6.9-8.5.
+ */
+export const PAGE_SIZE = 16_384;
+
 export interface ConnectionOptions {
   /** How long a writer waits for the other writer's lock (default BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
@@ -29,6 +39,8 @@ export function openSqliteConnection(path: string, opts: ConnectionOptions = {})
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const raw = new BetterSqlite3(path);
   try {
+    // Before WAL mode is set: that creates the file's first page.
+    raw.pragma(`page_size = ${PAGE_SIZE}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS))}`);

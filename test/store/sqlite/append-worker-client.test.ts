@@ -1,12 +1,13 @@
 /** The real append worker thread (append-worker.ts) through its client: durability, ordering, failures, close. */
 import { rmSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../../src/pipeline/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { createSqliteAdapter } from '../../../src/store/sqlite/adapter.ts';
 import { AppendError, AppendWorkerClient } from '../../../src/store/sqlite/append-worker-client.ts';
-import { openSqliteConnection } from '../../../src/store/sqlite/connection.ts';
+import { PAGE_SIZE, openSqliteConnection } from '../../../src/store/sqlite/connection.ts';
 import { tempDir } from '../../helpers/stores.ts';
 
 const ev = (uid: string): NewEvent => ({ orgId: 'org-a', uid, classUid: 3002, severityId: 1, time: 1, json: `{"uid":"${uid}"}` });
@@ -34,6 +35,26 @@ function committedUids(): string[] {
 }
 
 describe('append worker', () => {
+  it('works on a file created with 16 KiB pages, while a file created with other pages keeps its own', async () => {
+    const reader = openSqliteConnection(path);
+    expect(reader.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    reader.close();
+    // A file from before (SQLite's default 4 KiB pages): reopening does not change it, and appends work.
+    const old = join(dir, 'old.db');
+    const created = new BetterSqlite3(old);
+    created.pragma('journal_mode = WAL');
+    created.close();
+    const adapter = createSqliteAdapter(old);
+    await runMigrations(adapter);
+    await adapter.close();
+    const client = new AppendWorkerClient({ path: old });
+    expect(await client.append([ev('p1')], 1000)).toEqual({ appended: 1, duplicates: 0, lastSeq: 1 });
+    await client.close();
+    const again = openSqliteConnection(old);
+    expect(again.pragma('page_size', { simple: true })).toBe(4096);
+    again.close();
+  });
+
   it('writes with WAL and syncs it before answering, resolves after the commit, keeps call order across concurrent appends, and commits queued appends on close', async () => {
     // busy_timeout 0 so that a held lock fails at once (below).
     const client = new AppendWorkerClient({ path, busyTimeoutMs: 0 });
