@@ -66,7 +66,16 @@ export function parseEventsBody(body: Uint8Array | string, format: EventsBodyFor
  * stored as sent.
  */
 export function scanEventsBody(body: Uint8Array | string, format: EventsBodyFormat): ScannedBody {
-  const bytes = withoutBom(typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  return scanBodyBytes(publishBodyBytes(body), format);
+}
+
+/** A publish body as the Buffer the scan reads (a UTF-8 BOM left out): element offsets refer to it. */
+export function publishBodyBytes(body: Uint8Array | string): Buffer {
+  return withoutBom(typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+}
+
+/** scanEventsBody of publishBodyBytes(body). */
+export function scanBodyBytes(bytes: Buffer, format: EventsBodyFormat): ScannedBody {
   if (format === 'ndjson') return { format, text: bytes.toString('utf8') };
   const table = jsonArrayElements(bytes);
   if (!table) return { format, text: bytes.toString('utf8') };

@@ -29,6 +29,11 @@ export interface NewEvent {
   time: number;
   /** The OCSF event as JSON text (metadata.uid included). */
   json: string;
+  /**
+   * `json` as UTF-8 when this thread has the bytes (an event kept as sent: a view of its publish request's body).
+   * Set by the Publisher after the append, for delivery's in-memory tail; never sent to an appender or stored.
+   */
+  jsonUtf8?: Uint8Array;
 }
 
 export interface StoredEvent extends NewEvent {

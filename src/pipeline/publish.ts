@@ -12,7 +12,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { scanEventsBody, type EventsBodyFormat } from '../api/events-body.ts';
+import type { Elements } from '../api/json-elements.ts';
+import { publishBodyBytes, scanBodyBytes, scannedElements, type EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
@@ -86,6 +87,20 @@ const NORMALIZE_SLICE = 5000;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A publish body's bytes and where its elements are in them. */
+interface KeptBytes {
+  bytes: Buffer;
+  elements: Elements | undefined;
+}
+
+/** Gives each event stored exactly as element `sentElement[i]` was sent its bytes: views of the request body. */
+function attachJsonUtf8(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
+  for (let i = 0; i < events.length; i++) {
+    const element = sentElement[i]!;
+    if (element >= 0) events[i]!.jsonUtf8 = bytes.subarray(elements.start(element), elements.end(element));
+  }
+}
+
 export class Publisher {
   /** 'appended' → AppendedNotice (delivery workers subscribe). */
   readonly events = new EventEmitter<PublisherEvents>();
@@ -128,20 +143,22 @@ export class Publisher {
       const now = this.#now();
       // Finding the elements happens here; parsing them is the bulk of the work (and the store's worker does it
       // when it can): the two threads share the load.
-      const scanned = scanEventsBody(body, format);
+      const bytes = publishBodyBytes(body);
+      const scanned = scanBodyBytes(bytes, format);
+      const kept = { bytes, elements: scannedElements(scanned)?.table };
       if (this.#log.publishBody && ((this.#log.writerBacklog?.() ?? 0) < WRITER_BACKLOG_PARSE_HERE || this.#mainThreadLoad() > MAIN_BUSY_UTILIZATION)) {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
-        return this.#appended(prepared, new Set(prepared.orgIds), append, now);
+        return this.#appended(prepared, new Set(prepared.orgIds), append, now, kept);
       }
       const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now));
-      return await this.#append(out.prepared, out.orgs, now);
+      return await this.#append(out.prepared, out.orgs, now, kept);
     } finally {
       stopTimer();
     }
   }
 
   async #prepareInSlices(preparation: BodyPreparation): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
-    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
+    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [], sentElement: [] };
     const orgs = new Set<string>();
     for (let from = 0; from < preparation.count; from += NORMALIZE_SLICE) {
       if (from > 0) await nextTurn();
@@ -151,14 +168,17 @@ export class Publisher {
     return { prepared, orgs };
   }
 
-  async #append(prepared: PreparedBody, orgIds: Set<string>, now: number): Promise<PublishResult> {
+  async #append(prepared: PreparedBody, orgIds: Set<string>, now: number, kept?: KeptBytes): Promise<PublishResult> {
     const result = prepared.valid.length > 0 ? await this.#log.append(prepared.valid, now) : { appended: 0, duplicates: 0, lastSeq: 0 };
-    return this.#appended(prepared, orgIds, result, now);
+    return this.#appended(prepared, orgIds, result, now, kept);
   }
 
   /** Metrics and the 'appended' notice of a committed append. */
-  #appended(prepared: PreparedBody, orgIds: Set<string>, result: AppendResult, now: number): PublishResult {
+  #appended(prepared: PreparedBody, orgIds: Set<string>, result: AppendResult, now: number, kept?: KeptBytes): PublishResult {
     const { valid, rejected } = prepared;
+    // After the append (the events went to the appender without them): delivery copies these bytes instead of
+    // encoding the JSON again, once per destination.
+    if (result.appended > 0 && kept?.elements && prepared.sentElement) attachJsonUtf8(valid, prepared.sentElement, kept.bytes, kept.elements);
     this.#metrics.eventsRejected.inc(rejected.length);
     this.#metrics.eventsPublished.inc(result.appended);
     this.#metrics.eventsDuplicate.inc(result.duplicates);

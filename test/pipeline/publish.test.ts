@@ -36,7 +36,10 @@ describe('Publisher.publishBody: where a body is parsed', () => {
 
   /** Three valid events, one invalid (no class_uid), and a repeat of the first uid. */
   function body(): { text: string; uids: string[] } {
-    const events = [0, 1, 2].map((i) => authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid: randomUUID() } }, i));
+    // With tenant_uid the text is stored as sent; the third has none, so siemstream splices it in.
+    const events = [0, 1, 2].map((i) =>
+      authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid: randomUUID(), ...(i < 2 && { tenant_uid: ORG }) } }, i),
+    );
     const invalid = { ...authenticationEvent(), class_uid: undefined };
     return { text: JSON.stringify([events[0], invalid, events[1], events[2], events[0]]), uids: events.map((e) => e.metadata.uid) };
   }
@@ -69,6 +72,11 @@ describe('Publisher.publishBody: where a body is parsed', () => {
     expect(out.stored.map((e) => JSON.parse(e.json).metadata.uid)).toEqual(out.uids);
     expect(out.notices).toHaveLength(1);
     expect(out.notices[0]!.batch!.events.map((e) => e.uid)).toEqual([...out.uids, out.uids[0]]);
+    // Kept as sent: delivery gets the event's bytes (views of the request body, equal to its JSON); not when spliced.
+    const events = out.notices[0]!.batch!.events;
+    expect(events.map((e) => e.jsonUtf8 !== undefined)).toEqual([true, true, false, true]);
+    expect(JSON.parse(events[2]!.json).metadata.tenant_uid).toBe(ORG);
+    for (const e of events.filter((e) => e.jsonUtf8)) expect(Buffer.from(e.jsonUtf8!).toString('utf8')).toBe(e.json);
   });
 
   it.each([0, 5])('with a writer backlog of %i it refuses a body with an element that is not JSON (422) and appends nothing', async (backlog) => {

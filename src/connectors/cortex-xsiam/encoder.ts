@@ -3,7 +3,7 @@
  * as `Authorization` (no scheme), events separated by newlines — NDJSON, never a JSON array (an array is accepted
  * but lands as one `_raw_log` string). No trailing newline, as Palo Alto's own helper joins with "\n". Pure.
  */
-import { joinedBody } from '../shared/body-writer.ts';
+import { joinedEventsBody } from '../shared/body-writer.ts';
 import type { DeliveryEvent, EncodedRequest } from '../shared/types.ts';
 
 export interface XsiamEncoderSettings {
@@ -18,7 +18,7 @@ export function encodeXsiamBatch(events: readonly DeliveryEvent[], settings: Xsi
     method: 'POST',
     url: settings.url,
     headers: { Authorization: settings.apiKey, 'Content-Type': 'application/json' },
-    body: joinedBody(events, (e) => e.json, { separator: '\n' }),
+    body: joinedEventsBody(events, { separator: '\n' }),
     gzip: settings.gzip,
     eventCount: events.length,
   };

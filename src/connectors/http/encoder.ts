@@ -4,7 +4,7 @@
  * Pure: the request id and timestamp of the signature are passed in.
  */
 import { createHmac } from 'node:crypto';
-import { joinedBody } from '../shared/body-writer.ts';
+import { joinedEventsBody } from '../shared/body-writer.ts';
 import type { DeliveryEvent, EncodedRequest } from '../shared/types.ts';
 
 export type HttpBodyFormat = 'json_array' | 'ndjson';
@@ -38,8 +38,8 @@ export function encodeHttpBatch(
 ): EncodedRequest {
   const body =
     settings.format === 'ndjson'
-      ? joinedBody(events, jsonOf, { separator: '\n', close: '\n' })
-      : joinedBody(events, jsonOf, { separator: ',', open: '[', close: ']' });
+      ? joinedEventsBody(events, { separator: '\n', close: '\n' })
+      : joinedEventsBody(events, { separator: ',', open: '[', close: ']' });
 
   const headers: Record<string, string> = { ...settings.headers };
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -61,4 +61,3 @@ export function signBody(secret: string, stamp: RequestStamp, body: Buffer): str
   return `v1=${mac}`;
 }
 
-const jsonOf = (e: DeliveryEvent): string => e.json;

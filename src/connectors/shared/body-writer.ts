@@ -24,6 +24,11 @@ export class BodyWriter {
     return this;
   }
 
+  /** Appends an event's JSON: its UTF-8 bytes when it comes with them, else its text encoded. */
+  json(event: { json: string; jsonUtf8?: Uint8Array }): this {
+    return event.jsonUtf8 ? this.raw(event.jsonUtf8) : this.text(event.json);
+  }
+
   /** Appends one byte (an ASCII separator such as `\n` or `}`). */
   byte(value: number): this {
     this.ensure(1);
@@ -86,12 +91,23 @@ export function joinedBody<T>(items: readonly T[], text: (item: T) => string, op
   const texts = new Array<string>(items.length);
   let estimate = 2;
   for (let i = 0; i < items.length; i++) estimate += (texts[i] = text(items[i])).length + 1;
+  return joined(texts.length, estimate, (body, i) => body.text(texts[i]!), opts);
+}
+
+/** Events' JSON joined as joinedBody does, written with BodyWriter.json (their UTF-8 bytes when they have them). */
+export function joinedEventsBody(events: readonly { json: string; jsonUtf8?: Uint8Array }[], opts: JoinedBodyOptions): Buffer {
+  let estimate = 2;
+  for (const e of events) estimate += (e.jsonUtf8 ? e.jsonUtf8.length : e.json.length) + 1;
+  return joined(events.length, estimate, (body, i) => body.json(events[i]!), opts);
+}
+
+function joined(count: number, estimate: number, write: (body: BodyWriter, i: number) => void, opts: JoinedBodyOptions): Buffer {
   const body = new BodyWriter(estimate);
   const separator = asciiByte(opts.separator);
   if (opts.open !== undefined) body.byte(asciiByte(opts.open));
-  for (let i = 0; i < texts.length; i++) {
+  for (let i = 0; i < count; i++) {
     if (i > 0) body.byte(separator);
-    body.text(texts[i]);
+    write(body, i);
   }
   if (opts.close !== undefined) body.byte(asciiByte(opts.close));
   return body.finish();

@@ -46,6 +46,11 @@ export interface DeliveryEvent {
   severityId: number;
   /** The OCSF event serialised as JSON (object text, no trailing newline). */
   json: string;
+  /**
+   * `json` as UTF-8, when the pipeline has those bytes already (an event stored as it was sent: a view of its
+   * publish request's body). Encoders that write `json` as is copy these instead of encoding it (BodyWriter.json).
+   */
+  jsonUtf8?: Uint8Array;
 }
 
 /**

@@ -58,7 +58,7 @@ export function createHecEncoder(settings: HecEncoderSettings): HecEncoder {
           body.raw(TIME_OPEN).raw(secondsDigits).byte(DOT).digits(time.millis, 3).raw(rest);
         }
         else body.byte(OPEN_BRACE).raw(rest.subarray(1));
-        body.text(e.json).byte(CLOSE_BRACE);
+        body.json(e).byte(CLOSE_BRACE);
       }
       return {
         method: 'POST',

@@ -82,12 +82,14 @@ export class EventTail {
     if (!this.anchored || first !== this.window.end + 1) this.restart(first - 1);
     const publishedAt = Math.max(batch.now, this.lastPublishedAt);
     const stored: StoredEvent[] = new Array(batch.events.length);
+    const sizes: number[] = new Array(batch.events.length);
     for (let i = 0; i < stored.length; i++) {
       const e = batch.events[i];
-      // Same field order as the log's rows (event-log-columns.ts): one object shape on the delivery path.
-      stored[i] = { seq: first + i, orgId: e.orgId, uid: e.uid, classUid: e.classUid, severityId: e.severityId, time: e.time, publishedAt, json: e.json };
+      // Same field order as the log's rows (event-log-columns.ts), then the bytes when known: two object shapes.
+      stored[i] = { seq: first + i, orgId: e.orgId, uid: e.uid, classUid: e.classUid, severityId: e.severityId, time: e.time, publishedAt, json: e.json, jsonUtf8: e.jsonUtf8 };
+      sizes[i] = e.jsonUtf8 ? e.jsonUtf8.length : Buffer.byteLength(e.json);
     }
-    this.window.extend(stored, notice.lastSeq);
+    this.window.extend(stored, notice.lastSeq, sizes);
     this.lastPublishedAt = publishedAt;
     this.window.dropThrough(this.neededAfter(first - 1));
   }

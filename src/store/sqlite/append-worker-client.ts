@@ -63,16 +63,14 @@ export class AppendWorkerClient {
   }
 
   /**
-   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. Its elements' table is moved
-   * to the worker, not copied (the caller's is empty afterwards).
+   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. The elements' table is
+   * copied, not moved: the Publisher still needs it (the kept events' bytes in the request body).
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
-    const elements = request.body.elements?.data.buffer;
     const texts = request.body.elements?.texts ?? [];
     return this.#request(
       (id) => ({ kind: 'publish', id, ...request }),
       (outcome) => ({ ...unpackPrepared(outcome.prepared!, texts), append: outcome.result }),
-      elements instanceof ArrayBuffer ? [elements] : [],
     );
   }
 

@@ -61,5 +61,5 @@ export function unpackPrepared(wire: PreparedWire, elementTexts: readonly string
       json: element >= 0 ? elementTexts[element]! : texts[other++]!,
     };
   }
-  return { valid, rejected: wire.rejected, orgIds };
+  return { valid, rejected: wire.rejected, orgIds, sentElement: Array.from(sent) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BodyWriter, joinedBody } from '../../../src/connectors/shared/body-writer.ts';
+import { BodyWriter, joinedBody, joinedEventsBody } from '../../../src/connectors/shared/body-writer.ts';
 
 describe('BodyWriter', () => {
   it('writes exactly the UTF-8 of its pieces, growing past a low estimate for multi-byte text', () => {
@@ -18,6 +18,14 @@ describe('BodyWriter', () => {
         expect(joinedBody(items, (s) => s, opts).equals(expected)).toBe(true);
       }),
     );
+  });
+
+  it("writes an event's UTF-8 bytes when it has them, else its JSON text encoded", () => {
+    // Bytes that differ from the text show which one was written (the pipeline only gives bytes equal to it).
+    const events = [{ json: '{"a":"é"}' }, { json: '{"b":1}', jsonUtf8: Buffer.from('{"b":"bytes"}') }, { json: '{"c":"🙂"}', jsonUtf8: Buffer.from('{"c":"🙂"}') }];
+    expect(joinedEventsBody(events, { separator: '\n', close: '\n' }).toString()).toBe('{"a":"é"}\n{"b":"bytes"}\n{"c":"🙂"}\n');
+    expect(joinedEventsBody(events, { separator: ',', open: '[', close: ']' }).toString()).toBe('[{"a":"é"},{"b":"bytes"},{"c":"🙂"}]');
+    expect(new BodyWriter(0).json(events[0]!).json(events[1]!).finish().toString()).toBe('{"a":"é"}{"b":"bytes"}');
   });
 
   it('writes framing bytes and decimal integers in place', () => {

@@ -96,6 +96,9 @@ describe('splunk hec encoder', () => {
         };
         const body = createHecEncoder(settings(m)).events(evs.map((e) => ({ uid: 'u', ...e }))).body;
         expect(body.toString('utf8')).toBe(evs.map(envelope).join('\n'));
+        // Events that come with their JSON's UTF-8 (kept as published) give the same bytes.
+        const withBytes = evs.map((e, i) => ({ uid: 'u', ...e, ...(i % 2 === 0 && { jsonUtf8: Buffer.from(e.json) }) }));
+        expect(createHecEncoder(settings(m)).events(withBytes).body.equals(body)).toBe(true);
         for (const line of evs.length > 0 ? body.toString('utf8').split('\n') : []) JSON.parse(line);
       }),
     );
