@@ -11,8 +11,8 @@
  * Structural characters are ASCII and never occur inside a UTF-8 multi-byte sequence, so byte offsets are
  * exact boundaries whatever the text holds.
  *
- * The result is a flat Int32Array (Elements), no object per element: cheap to build, and transferred as is to
- * the thread that parses the elements (src/store/sqlite/append-worker.ts).
+ * The result is a flat Int32Array (Elements), no object per element: cheap to build, and cheap to copy to the
+ * thread that parses the elements (src/store/sqlite/append-worker.ts).
  *
  * JSON.parse of each element stays the validator: this scan only has to find boundaries correctly for
  * well-formed input and to notice broken top-level structure, never to accept invalid JSON.
