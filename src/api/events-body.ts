@@ -5,8 +5,8 @@
  * compressed body cannot expand without bound (zip bomb → 413).
  *
  * Three steps, so that the work can be split between threads: readEventsBody (the request stream → bytes,
- * decompressed on the thread pool), scanEventsBody (where a JSON array's elements are in the bytes:
- * json-elements.ts; each element decoded on its own) and parseScannedBody (JSON.parse of each element: with
+ * decompressed on the thread pool), scanEventsBody (where a JSON array's elements, or NDJSON's lines, are in the
+ * bytes: json-elements.ts; each decoded on its own) and parseScannedBody (JSON.parse of each element: with
  * SQLite the append worker does this, see pipeline/publish-body.ts). Elements are parsed one by one so that each
  * event's own text can be stored as is; `{"events": [...]}` is parsed whole (its events are re-serialised).
  * parseEventsBody = the last two.
@@ -18,7 +18,7 @@ import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
 import type { RejectedEvent } from '../pipeline/publish.ts';
 import { isStorableText, type SentText } from '../pipeline/event-json.ts';
-import { Elements, NOT_UTF8, jsonArrayElements, soleValue } from './json-elements.ts';
+import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines } from './json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100_000;
@@ -39,17 +39,28 @@ export interface EventsBody {
 /** A scanned body (plain data: it crosses to a worker). */
 export interface ScannedBody {
   format: EventsBodyFormat;
-  /** NDJSON, or JSON that is not an array (`{"events": [...]}`, or not JSON): the decoded body, parsed whole. */
+  /** JSON that is not an array (`{"events": [...]}`, or not JSON): the decoded body, parsed whole. */
   text?: string;
-  /** A JSON array: each element's decoded text, and the elements' table (json-elements.ts). */
-  elements?: { texts: string[]; data: Int32Array; count: number };
+  /**
+   * A JSON array's elements or NDJSON's non-blank lines (`lines`): each one's decoded text, and the elements'
+   * table (json-elements.ts).
+   */
+  elements?: { texts: string[]; data: Int32Array; count: number; lines?: boolean };
 }
 
-/** A JSON array's elements: their texts and what the scan noted about each. */
+/** A JSON array's elements, or NDJSON's lines: their texts and what the scan noted about each. */
 export interface BodyElements {
   texts: readonly string[];
   table: Elements;
+  /**
+   * NDJSON: an element that is not JSON is rejected with its index (the others are kept); in a JSON array it
+   * refuses the whole body.
+   */
+  lines: boolean;
 }
+
+/** Why an NDJSON line is rejected when it is not JSON. */
+export const UNPARSABLE_LINE = 'event: line is not valid JSON';
 
 export const tooLarge = (message: string) => new SiemError('SIEM_ERR_PAYLOAD_TOO_LARGE', 413, message);
 
@@ -76,21 +87,21 @@ export function publishBodyBytes(body: Uint8Array | string): Buffer {
 
 /** scanEventsBody of publishBodyBytes(body). */
 export function scanBodyBytes(bytes: Buffer, format: EventsBodyFormat): ScannedBody {
-  if (format === 'ndjson') return { format, text: bytes.toString('utf8') };
-  const table = jsonArrayElements(bytes);
+  const lines = format === 'ndjson';
+  // A line with no JSON value is blank when String#trim says so (it also trims e.g. U+00A0).
+  const table = lines ? ndjsonLines(bytes, (from, to) => bytes.toString('utf8', from, to).trim() === '') : jsonArrayElements(bytes);
   if (!table) return { format, text: bytes.toString('utf8') };
   if (table.count > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
   if (!isUtf8(bytes)) table.flagAll(NOT_UTF8);
   const texts = new Array<string>(table.count);
   for (let i = 0; i < table.count; i++) texts[i] = bytes.toString('utf8', table.start(i), table.end(i));
-  return { format, elements: { texts, data: table.data, count: table.count } };
+  return { format, elements: { texts, data: table.data, count: table.count, ...(lines && { lines }) } };
 }
 
 /** The scanned body → its events (throws a SiemError for a body that is refused as a whole). */
 export function parseScannedBody(scanned: ScannedBody): EventsBody {
-  const { format, text = '' } = scanned;
   const elements = scannedElements(scanned);
-  const body = format === 'ndjson' ? parseNdjson(text) : elements ? parseElements(elements) : parseJson(text);
+  const body = elements ? parseElements(elements) : parseJson(scanned.text ?? '');
   if (body.events.length + body.unparsable.length > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
   return body;
 }
@@ -142,30 +153,40 @@ const bodyTooLarge = () => tooLarge('Request body is too large');
 const invalidJson = () => new ValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }], 'Body is not valid JSON');
 
 function parseElements(elements: BodyElements): EventsBody {
-  const count = elements.texts.length;
-  const events = new Array<unknown>(count);
-  const texts = new Array<SentText | undefined>(count);
-  for (let i = 0; i < count; i++) {
+  const events: unknown[] = [];
+  const texts: (SentText | undefined)[] = [];
+  const positions: number[] = [];
+  const unparsable: RejectedEvent[] = [];
+  for (let i = 0; i < elements.texts.length; i++) {
     const element = parseElement(elements, i);
-    events[i] = element.event;
-    texts[i] = element.sent;
+    if (!element) {
+      unparsable.push({ index: i, error: UNPARSABLE_LINE });
+      continue;
+    }
+    events.push(element.event);
+    texts.push(element.sent);
+    positions.push(i);
   }
-  return { events, texts, positions: null, unparsable: [] };
+  return { events, texts, positions: unparsable.length > 0 ? positions : null, unparsable };
 }
 
-/** A scanned JSON array's elements, to parse one at a time (pipeline/publish-body.ts bodyPreparation). */
+/** A scanned body's elements (JSON array) or lines (NDJSON), to parse one at a time (pipeline/publish-body.ts bodyPreparation). */
 export function scannedElements(scanned: ScannedBody): BodyElements | undefined {
-  const elements = scanned.format === 'json' ? scanned.elements : undefined;
-  return elements && { texts: elements.texts, table: new Elements(elements.data, elements.count) };
+  const elements = scanned.elements;
+  return elements && { texts: elements.texts, table: new Elements(elements.data, elements.count), lines: elements.lines === true };
 }
 
-/** Element `i`, parsed, and its text when it may be stored as is; throws the body's 422 when it is not JSON. */
-export function parseElement({ texts, table }: BodyElements, i: number): { event: unknown; sent: SentText | undefined } {
+/**
+ * Element `i`, parsed, and its text when it may be stored as is. When it is not JSON: undefined for an NDJSON
+ * line (rejected alone), the body's 422 for a JSON array element.
+ */
+export function parseElement({ texts, table, lines }: BodyElements, i: number): { event: unknown; sent: SentText | undefined } | undefined {
   const text = texts[i]!;
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch {
+    if (lines) return undefined;
     throw invalidJson();
   }
   const sent = sentText(text, table, i);
@@ -189,29 +210,6 @@ function parseJson(text: string): EventsBody {
     );
   }
   return { events, texts: null, positions: null, unparsable: [] };
-}
-
-function parseNdjson(text: string): EventsBody {
-  const events: unknown[] = [];
-  const texts: (SentText | undefined)[] = [];
-  const positions: number[] = [];
-  const unparsable: RejectedEvent[] = [];
-  let index = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      events.push(JSON.parse(line));
-      // Encoded again to scan it: NDJSON is the rarer form, and a line is one event.
-      const bytes = Buffer.from(line);
-      const value = soleValue(bytes);
-      texts.push(value ? sentText(bytes.toString('utf8', value.start(0), value.end(0)), value, 0) : undefined);
-      positions.push(index);
-    } catch {
-      unparsable.push({ index, error: 'event: line is not valid JSON' });
-    }
-    index++;
-  }
-  return { events, texts, positions: unparsable.length > 0 ? positions : null, unparsable };
 }
 
 /** Element `i`'s text, when it may be stored as is. */

@@ -41,6 +41,8 @@ export const REPEATED_METADATA = 4;
 export const REPEATED_TENANT = 8;
 /** Set by the caller: the body is not valid UTF-8, so the decoded text (U+FFFD for bad bytes) is not what was sent. */
 export const NOT_UTF8 = 16;
+/** An NDJSON line that is not exactly one JSON value: its element is the whole line (JSON.parse judges it). */
+export const NOT_ONE_VALUE = 32;
 
 /**
  * Per element: start, end (byte offsets: bytes.subarray(start, end)), deepest nesting, flags, and where the
@@ -136,11 +138,34 @@ export function jsonArrayElements(bytes: Uint8Array): Elements | undefined {
   }
 }
 
-/** The one value of bytes [from, to) with only whitespace around it (an NDJSON line): an Elements of one; undefined otherwise. */
-export function soleValue(bytes: Uint8Array, from = 0, to = bytes.length): Elements | undefined {
-  const out = new ElementWriter(1);
-  const end = scanValue(bytes, skipSpace(bytes, from, to), to, out);
-  return end >= 0 && skipSpace(bytes, end, to) === to ? out.done() : undefined;
+/**
+ * The non-blank lines of NDJSON `bytes` (split at LF; CR is whitespace), one element each: the line's value when
+ * it holds exactly one, else the whole line flagged NOT_ONE_VALUE. A line with no JSON value asks `blank(from,
+ * to)` (the caller may count other whitespace as blank, e.g. U+00A0): blank lines have no element.
+ */
+export function ndjsonLines(bytes: Uint8Array, blank: (from: number, to: number) => boolean): Elements {
+  const out = new ElementWriter(bytes.length >> 10);
+  for (let from = 0; from < bytes.length; ) {
+    let to = bytes.indexOf(LF, from);
+    if (to < 0) to = bytes.length;
+    const start = skipSpace(bytes, from, to);
+    if (start < to) {
+      const count = out.count;
+      // No JSON value starts with a non-ASCII byte (it may be whitespace JSON does not know, e.g. U+00A0).
+      const end = bytes[start]! < 0x80 ? scanValue(bytes, start, to, out) : -1;
+      if (end < 0 || skipSpace(bytes, end, to) !== to) {
+        out.count = count;
+        if (!blank(from, to)) {
+          const at = out.open(from);
+          out.data[at + 1] = to;
+          out.data[at + 3] = NOT_ONE_VALUE;
+          out.count++;
+        }
+      }
+    }
+    from = to + 1;
+  }
+  return out.done();
 }
 
 /** Scans the value starting at `start` (before `limit`) into a new element of `out`; returns its end, or -1 when it does not end there. */

@@ -4,7 +4,7 @@
  * plus the metadata.uid / metadata.tenant_uid siemstream adds (spliced into the metadata object). Anything else
  * (a simple event mapped to OCSF, a top-level org_id moved, a text we cannot vouch for) is JSON.stringify'd.
  */
-import { ESCAPED_KEY, LINE_BREAK, NOT_UTF8, REPEATED_METADATA, REPEATED_TENANT } from '../api/json-elements.ts';
+import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, NOT_UTF8, REPEATED_METADATA, REPEATED_TENANT } from '../api/json-elements.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 
 /**
@@ -25,7 +25,7 @@ const ADDED_METADATA = ['uid', 'tenant_uid'] as const;
  * reading of it, not what was sent).
  */
 export function isStorableText(depth: number, flags: number): boolean {
-  return depth <= MAX_TEXT_DEPTH && (flags & (LINE_BREAK | ESCAPED_KEY | REPEATED_METADATA | REPEATED_TENANT | NOT_UTF8)) === 0;
+  return depth <= MAX_TEXT_DEPTH && (flags & (LINE_BREAK | ESCAPED_KEY | REPEATED_METADATA | REPEATED_TENANT | NOT_UTF8 | NOT_ONE_VALUE)) === 0;
 }
 
 /** A text that passed isStorableText, with where (index in `text`) its top-level metadata object starts (-1: none). */

@@ -4,7 +4,7 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { parseElement, parseScannedBody, scannedElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
+import { UNPARSABLE_LINE, parseElement, parseScannedBody, scannedElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
@@ -28,16 +28,16 @@ export interface PreparedBody {
 
 /**
  * A body ready to be prepared in ranges of its events, so the main thread can yield between slices and the
- * append worker can do it in one go. A JSON array's elements are parsed one at a time as they are prepared: a
- * parsed event is garbage as soon as it is prepared, so a scavenge finds one event alive instead of the whole
- * body's (~3 MB of objects per 1,000 events, which otherwise survived, were promoted and then marked in the old
- * generation). Other bodies (NDJSON, `{"events": [...]}`, library calls) are parsed whole first.
+ * append worker can do it in one go. A JSON array's elements (or NDJSON's lines) are parsed one at a time as they
+ * are prepared: a parsed event is garbage as soon as it is prepared, so a scavenge finds one event alive instead
+ * of the whole body's (~3 MB of objects per 1,000 events, which otherwise survived, were promoted and then marked
+ * in the old generation). Other bodies (`{"events": [...]}`, library calls) are parsed whole first.
  */
 export interface BodyPreparation {
   count: number;
   /** Prepares events [from, to) into `out` (rejected indexes are event indexes until `positions`). */
   prepare(from: number, to: number, out: PreparedBody, orgs: Set<string>): void;
-  /** Event indexes → request positions, merged with lines that were not JSON (NDJSON); after the last range. */
+  /** Event indexes → request positions, merged with NDJSON lines that were not JSON; after the last range. */
   positions(rejected: RejectedEvent[]): RejectedEvent[];
 }
 
@@ -47,11 +47,16 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
   if (!elements) return eventsPreparation(parseScannedBody(scanned), rules, now);
   return {
     count: elements.texts.length,
-    // An element that is not JSON refuses the body; nothing was appended yet. Element indexes are request positions.
+    // An array element that is not JSON refuses the body (nothing was appended yet); an NDJSON line is rejected
+    // alone. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {
       for (let i = from; i < to; i++) {
-        const { event, sent } = parseElement(elements, i);
-        prepareInto(out, orgs, i, prepareEvent(event, rules, now, sent), sent);
+        const element = parseElement(elements, i);
+        if (!element) {
+          out.rejected.push({ index: i, error: UNPARSABLE_LINE });
+          continue;
+        }
+        prepareInto(out, orgs, i, prepareEvent(element.event, rules, now, element.sent), element.sent);
       }
     },
     positions: (rejected) => rejected,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ESCAPED_KEY, LINE_BREAK, REPEATED_METADATA, REPEATED_TENANT, jsonArrayElements, soleValue, type Elements } from '../../src/api/json-elements.ts';
+import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, REPEATED_METADATA, REPEATED_TENANT, jsonArrayElements, ndjsonLines, type Elements } from '../../src/api/json-elements.ts';
 
 /** Element i as a plain object, for assertions. */
 const element = (e: Elements, i: number) => ({ start: e.start(i), end: e.end(i), depth: e.depth(i), flags: e.flags(i), metadataObject: e.metadataObject(i) });
@@ -64,12 +64,19 @@ describe('jsonArrayElements', () => {
   });
 });
 
-describe('soleValue', () => {
-  it('finds the one value of an NDJSON line, or none', () => {
-    expect(element(soleValue(bytesOf(' {"a":"}"} \r'))!, 0)).toMatchObject({ start: 1, end: 10, depth: 1 });
-    expect(soleValue(bytesOf('{"a":1} {"b":2}'))).toBeUndefined();
-    expect(soleValue(bytesOf('{"a":1'))).toBeUndefined();
-    expect(soleValue(bytesOf(' x{"a":1} '), 2, 9)).toBeDefined();
+describe('ndjsonLines', () => {
+  it('gives each non-blank line its one value, or the whole line when it holds other than one value', () => {
+    const text = ' {"a":"}\\n"} \r\n\n  \n{"a":1} {"b":2}\n\u00a0\n"x"\n{"a":1';
+    const bytes = bytesOf(text);
+    const blank = (from: number, to: number) => bytes.toString('utf8', from, to).trim() === '';
+    const lines = list(ndjsonLines(bytes, blank)).map((r) => ({ text: bytes.toString('utf8', r.start, r.end), flags: r.flags }));
+    expect(lines).toEqual([
+      { text: '{"a":"}\\n"}', flags: 0 },
+      { text: '{"a":1} {"b":2}', flags: NOT_ONE_VALUE },
+      { text: '"x"', flags: 0 },
+      { text: '{"a":1', flags: NOT_ONE_VALUE },
+    ]);
+    expect(ndjsonLines(bytesOf('\n\n'), blank).count).toBe(0);
   });
 });
 
