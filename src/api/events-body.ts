@@ -45,7 +45,7 @@ export interface ScannedBody {
    * A JSON array's elements or NDJSON's non-blank lines (`lines`): each one's decoded text, and the elements'
    * table (json-elements.ts).
    */
-  elements?: { texts: string[]; data: Int32Array; count: number; lines?: boolean };
+  elements?: { texts: string[]; data: Int32Array; count: number; lines: boolean };
 }
 
 /** A JSON array's elements, or NDJSON's lines: their texts and what the scan noted about each. */
@@ -72,7 +72,8 @@ export function parseEventsBody(body: Uint8Array | string, format: EventsBodyFor
 }
 
 /**
- * Finds a JSON array's elements and decodes each (no JSON.parse yet); 413 for more than 100,000 elements.
+ * Finds a JSON array's elements, or NDJSON's non-blank lines, and decodes each (no JSON.parse yet); 413 for more
+ * than 100,000 of them.
  * Bytes that are not UTF-8 decode to U+FFFD (as Buffer#toString does); their elements' texts are then not
  * stored as sent.
  */
@@ -95,7 +96,7 @@ export function scanBodyBytes(bytes: Buffer, format: EventsBodyFormat): ScannedB
   if (!isUtf8(bytes)) table.flagAll(NOT_UTF8);
   const texts = new Array<string>(table.count);
   for (let i = 0; i < table.count; i++) texts[i] = bytes.toString('utf8', table.start(i), table.end(i));
-  return { format, elements: { texts, data: table.data, count: table.count, ...(lines && { lines }) } };
+  return { format, elements: { texts, data: table.data, count: table.count, lines } };
 }
 
 /** The scanned body → its events (throws a SiemError for a body that is refused as a whole). */
@@ -173,7 +174,7 @@ function parseElements(elements: BodyElements): EventsBody {
 /** A scanned body's elements (JSON array) or lines (NDJSON), to parse one at a time (pipeline/publish-body.ts bodyPreparation). */
 export function scannedElements(scanned: ScannedBody): BodyElements | undefined {
   const elements = scanned.elements;
-  return elements && { texts: elements.texts, table: new Elements(elements.data, elements.count), lines: elements.lines === true };
+  return elements && { texts: elements.texts, table: new Elements(elements.data, elements.count), lines: elements.lines };
 }
 
 /**

@@ -32,7 +32,7 @@ export function isStorableText(depth: number, flags: number): boolean {
 export interface SentText {
   text: string;
   metadataObject: number;
-  /** Which element of the request's JSON array `text` is (api/events-body.ts BodyElements), when it is one. */
+  /** Which element of the request (JSON array element or NDJSON line: api/events-body.ts BodyElements) `text` is. */
   element?: number;
 }
 

@@ -74,12 +74,12 @@ export class AppendWorkerClient {
     );
   }
 
-  #request<T>(message: (id: number) => AppendWorkerRequest, result: (outcome: Parameters<Pending['settle']>[0]) => T, transfer: ArrayBuffer[] = []): Promise<T> {
+  #request<T>(message: (id: number) => AppendWorkerRequest, result: (outcome: Parameters<Pending['settle']>[0]) => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('event log is closed'));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      worker.postMessage(message(id), transfer);
+      worker.postMessage(message(id));
       this.#pending.set(id, { settle: (outcome) => resolve(result(outcome)), reject });
       // Keep the process alive while a request is under way (a host awaiting publish() has nothing else pending).
       if (this.#pending.size === 1) worker.ref();
