@@ -1,10 +1,14 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --single-threaded-gc
 // The CLI entry (`npx siemstream …`, `npm start`): runs the compiled service (dist/, scripts/build.js), compiling
 // it first when the sources changed. If it cannot be built (e.g. a read-only install), the TypeScript sources
 // run through tsx instead: slower to start and ~35 MB more memory, same behaviour.
 import { setFlagsFromString } from 'node:v8';
 import { ENTRY, ensureBuilt } from '../scripts/build.js';
 
+// --single-threaded-gc (in the shebang and `npm start`; V8 refuses it in NODE_OPTIONS and after start-up): V8's
+// parallel and concurrent GC helpers are four extra threads competing for the cores the main thread and the
+// append worker already keep busy. `npm run bench` (a), alternating runs on the 2-core machine: 44.9k/53.9k/51.1k
+// delivered/s and 31.4/27.0/27.4 CPU µs per event with it, 43.7k/48.1k/49.1k and 31.9/30.1/28.5 without.
 // The service's heap: V8 lets the old generation grow to several times what is live before collecting it, and
 // the publish/delivery churn (request texts, delivery's in-memory tail) then shows up as resident memory. A
 // growing factor of 1.75 collects sooner: the bench's 1M-event backlog peaked at ~266 MiB with it, ~367 MiB
