@@ -46,7 +46,7 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
   const elements = scannedElements(scanned);
   if (!elements) return eventsPreparation(parseScannedBody(scanned), rules, now);
   return {
-    count: elements.texts.length,
+    count: elements.table.count,
     // An array element that is not JSON refuses the body (nothing was appended yet); an NDJSON line is rejected
     // alone. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { parseEventsBody, readEventsBody, scanEventsBody } from '../../src/api/events-body.ts';
+import { elementText, parseEventsBody, readEventsBody, scanEventsBody, scannedElements } from '../../src/api/events-body.ts';
 
 it('joins the chunks, decompresses gzip as it streams, and refuses bad encodings and sizes', async () => {
   const bytes = Buffer.from('[{"city":"São Paulo"}]');
@@ -18,9 +18,13 @@ it('joins the chunks, decompresses gzip as it streams, and refuses bad encodings
 
 it('decodes each element as Buffer#toString decodes the body; invalid bytes become U+FFFD and those texts are not kept as sent', () => {
   const valid = Buffer.from('\ufeff[{"city":"São Paulo","metadata":{"v":"😀"}}, {"b":"x"}]');
-  const scanned = scanEventsBody(valid, 'json');
-  expect(scanned.elements!.texts).toEqual(['{"city":"São Paulo","metadata":{"v":"😀"}}', '{"b":"x"}']);
-  expect(parseEventsBody(valid, 'json').texts!.map((t) => t?.text)).toEqual(scanned.elements!.texts);
+  const elements = scannedElements(scanEventsBody(valid, 'json'))!;
+  // After a structured clone too (the append worker's copy is a Uint8Array).
+  const cloned = scannedElements(structuredClone(scanEventsBody(valid, 'json')))!;
+  const texts = ['{"city":"São Paulo","metadata":{"v":"😀"}}', '{"b":"x"}'];
+  expect([0, 1].map((i) => elementText(elements, i))).toEqual(texts);
+  expect([0, 1].map((i) => elementText(cloned, i))).toEqual(texts);
+  expect(parseEventsBody(valid, 'json').texts!.map((t) => t?.text)).toEqual(texts);
 
   const invalid = Buffer.concat([Buffer.from('[{"x":"'), Buffer.from([0xff, 0xc3]), Buffer.from('"}, {"y":"ã"}]')]);
   const body = parseEventsBody(invalid, 'json');

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../../pipeline/event-log.ts';
+import { scannedElements } from '../../api/events-body.ts';
 import { refusalError } from '../../pipeline/publish-body.ts';
 import type { AppendOutcome, AppendWorkerData, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import { unpackPrepared } from './prepared-wire.ts';
@@ -63,14 +64,14 @@ export class AppendWorkerClient {
   }
 
   /**
-   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. The elements' table is
-   * copied, not moved: the Publisher still needs it (the kept events' bytes in the request body).
+   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. Its bytes and elements'
+   * table are copied, not moved: the Publisher still needs them (the kept events' bytes in the request body).
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
-    const texts = request.body.elements?.texts ?? [];
+    const elements = scannedElements(request.body);
     return this.#request(
       (id) => ({ kind: 'publish', id, ...request }),
-      (outcome) => ({ ...unpackPrepared(outcome.prepared!, texts), append: outcome.result }),
+      (outcome) => ({ ...unpackPrepared(outcome.prepared!, elements), append: outcome.result }),
     );
   }
 

@@ -1,10 +1,11 @@
 /**
  * A prepared publish body on its way back from the append worker to the main thread (the Publisher's 'appended'
  * notice carries the events to delivery's in-memory tail). Cloning 1,000 NewEvent objects and their JSON texts
- * cost both threads more than the rest of the reply; but the main thread still has the request's element texts,
- * and most stored texts are exactly those. So: element indexes for those, the other texts themselves, and the
+ * cost both threads more than the rest of the reply; but the main thread still has the request's bytes, and most
+ * stored texts are exactly elements of them. So: element indexes for those, the other texts themselves, and the
  * remaining fields as columns.
  */
+import { elementText, type BodyElements } from '../../api/events-body.ts';
 import type { NewEvent } from '../../pipeline/event-log.ts';
 import type { PreparedBody } from '../../pipeline/publish-body.ts';
 
@@ -45,8 +46,8 @@ export function packPrepared(prepared: PreparedBody): PreparedWire {
   return { rejected: prepared.rejected, orgIds, count, sent, texts, uids, numbers, orgs };
 }
 
-/** On the main thread; `elementTexts`: those of the body the worker prepared (ScannedBody.elements.texts). */
-export function unpackPrepared(wire: PreparedWire, elementTexts: readonly string[]): PreparedBody {
+/** On the main thread; `elements`: those of the body the worker prepared (undefined: it had none, so no event is an element). */
+export function unpackPrepared(wire: PreparedWire, elements: BodyElements | undefined): PreparedBody {
   const { count, sent, texts, uids, numbers, orgs, orgIds } = wire;
   const valid = new Array<NewEvent>(count);
   let other = 0;
@@ -58,7 +59,7 @@ export function unpackPrepared(wire: PreparedWire, elementTexts: readonly string
       classUid: numbers[3 * i]!,
       severityId: numbers[3 * i + 1]!,
       time: numbers[3 * i + 2]!,
-      json: element >= 0 ? elementTexts[element]! : texts[other++]!,
+      json: element >= 0 ? elementText(elements!, element) : texts[other++]!,
     };
   }
   return { valid, rejected: wire.rejected, orgIds, sentElement: Array.from(sent) };

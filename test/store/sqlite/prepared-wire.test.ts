@@ -1,6 +1,6 @@
 /** The prepared body's trip from the append worker to the main thread: the same events come out. */
 import { expect, it } from 'vitest';
-import { scanEventsBody } from '../../../src/api/events-body.ts';
+import { scanEventsBody, scannedElements } from '../../../src/api/events-body.ts';
 import { preparePublishBody } from '../../../src/pipeline/publish-body.ts';
 import { packPrepared, unpackPrepared } from '../../../src/store/sqlite/prepared-wire.ts';
 import { authenticationEvent } from '../../fixtures/events.ts';
@@ -17,7 +17,7 @@ it('round-trips kept texts as element indexes, spliced and re-serialised ones as
   const wire = packPrepared(prepared);
   expect(wire.texts).toHaveLength(2);
   // A structured clone, as postMessage does.
-  const back = unpackPrepared(structuredClone(wire), scanned.elements!.texts);
+  const back = unpackPrepared(structuredClone(wire), scannedElements(scanned));
   expect(back.valid).toEqual(prepared.valid);
   expect(back.rejected).toEqual(prepared.rejected);
   expect(back.orgIds).toEqual(['org-1', 'org-2']);
