@@ -5,6 +5,7 @@
  */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpuSteal } from './cpu-steal.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAll } from './children.ts';
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
   const cpuProfDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'siemstream-bench-profiles-')) : undefined;
   const started = Date.now();
   const loadAtStart = loadavg();
+  const steal = cpuSteal();
   const notes: string[] = [];
 
   let sngVersion: string | undefined;
@@ -186,7 +188,7 @@ async function main(): Promise<number> {
   const header = [
     `siemstream benchmark — ${new Date(started).toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ', --quick' : ''}`,
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}, ` +
-      `at end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared machine: other processes compete for the cores)`,
+      `at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}${stealNote(steal.percent())} (shared machine: other processes compete for the cores)`,
     (postgresMode
       ? `siemstream: PostgreSQL mode — ${scaleDestinations} destinations each receiving every event; SQLite ×1 vs PostgreSQL ×${instanceCounts.join('/')} ` +
         `(instances share one fresh database; publishing round-robin over them, 4 requests in flight in total; SIEM_DB_POOL_SIZE default 10), node ${process.version}; `
@@ -219,3 +221,8 @@ main()
     killAll();
     process.exit(1);
   });
+
+/** The VM's CPU steal over the whole bench, when known. */
+function stealNote(percent: number | undefined): string {
+  return percent === undefined ? '' : `, CPU steal ${percent.toFixed(1)}% (the host ran other work on these cores)`;
+}
