@@ -31,7 +31,8 @@ export interface NewEvent {
   json: string;
   /**
    * `json` as UTF-8 when this thread has the bytes (an event kept as sent: a view of its publish request's body).
-   * Set by the Publisher after the append, for delivery's in-memory tail; never sent to an appender or stored.
+   * Set after the append (by the Publisher, or as a KeptNewEvent from the append worker's reply: then `json` is
+   * decoded only if read, pipeline/kept-event.ts), for delivery's in-memory tail; never sent to an appender or stored.
    */
   jsonUtf8?: Uint8Array;
 }

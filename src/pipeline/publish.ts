@@ -97,7 +97,7 @@ interface KeptBytes {
 function attachJsonUtf8(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
   for (let i = 0; i < events.length; i++) {
     const element = sentElement[i]!;
-    if (element >= 0) events[i]!.jsonUtf8 = bytes.subarray(elements.start(element), elements.end(element));
+    if (element >= 0 && !events[i]!.jsonUtf8) events[i]!.jsonUtf8 = bytes.subarray(elements.start(element), elements.end(element));
   }
 }
 

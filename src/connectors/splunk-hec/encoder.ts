@@ -46,7 +46,7 @@ export function createHecEncoder(settings: HecEncoderSettings): HecEncoder {
   return {
     events(events) {
       let estimate = 0;
-      for (const e of events) estimate += e.json.length + framingBytes;
+      for (const e of events) estimate += (e.jsonUtf8 ? e.jsonUtf8.length : e.json.length) + framingBytes;
       const body = new BodyWriter(estimate);
       for (let i = 0; i < events.length; i++) {
         const e = events[i];

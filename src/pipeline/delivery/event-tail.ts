@@ -25,6 +25,7 @@
  */
 import type { AppendedNotice } from '../publish.ts';
 import type { ReadOptions, StoredEvent } from '../event-log.ts';
+import { KeptStoredEvent } from '../kept-event.ts';
 import { SeqWindow, type WindowRead } from './seq-window.ts';
 
 /**
@@ -85,9 +86,13 @@ export class EventTail {
     const sizes: number[] = new Array(batch.events.length);
     for (let i = 0; i < stored.length; i++) {
       const e = batch.events[i];
-      // Same field order as the log's rows (event-log-columns.ts), then the bytes when known: two object shapes.
-      stored[i] = { seq: first + i, orgId: e.orgId, uid: e.uid, classUid: e.classUid, severityId: e.severityId, time: e.time, publishedAt, json: e.json, jsonUtf8: e.jsonUtf8 };
-      sizes[i] = e.jsonUtf8 ? e.jsonUtf8.length : Buffer.byteLength(e.json);
+      // Kept as sent: the bytes only, the text decoded if asked (pipeline/kept-event.ts). Else the log's row shape
+      // (event-log-columns.ts).
+      const bytes = e.jsonUtf8;
+      stored[i] = bytes
+        ? new KeptStoredEvent(first + i, e.orgId, e.uid, e.classUid, e.severityId, e.time, publishedAt, bytes)
+        : { seq: first + i, orgId: e.orgId, uid: e.uid, classUid: e.classUid, severityId: e.severityId, time: e.time, publishedAt, json: e.json };
+      sizes[i] = bytes ? bytes.length : Buffer.byteLength(e.json);
     }
     this.window.extend(stored, notice.lastSeq, sizes);
     this.lastPublishedAt = publishedAt;

@@ -5,8 +5,9 @@
  * stored texts are exactly elements of them. So: element indexes for those, the other texts themselves, and the
  * remaining fields as columns.
  */
-import { elementText, type BodyElements } from '../../api/events-body.ts';
+import type { BodyElements } from '../../api/events-body.ts';
 import type { NewEvent } from '../../pipeline/event-log.ts';
+import { KeptNewEvent } from '../../pipeline/kept-event.ts';
 import type { PreparedBody } from '../../pipeline/publish-body.ts';
 
 export interface PreparedWire {
@@ -53,14 +54,15 @@ export function unpackPrepared(wire: PreparedWire, elements: BodyElements | unde
   let other = 0;
   for (let i = 0; i < count; i++) {
     const element = sent[i]!;
-    valid[i] = {
-      orgId: orgIds[orgs[i]!]!,
-      uid: uids[i]!,
-      classUid: numbers[3 * i]!,
-      severityId: numbers[3 * i + 1]!,
-      time: numbers[3 * i + 2]!,
-      json: element >= 0 ? elementText(elements!, element) : texts[other++]!,
-    };
+    const orgId = orgIds[orgs[i]!]!;
+    const classUid = numbers[3 * i]!;
+    const severityId = numbers[3 * i + 1]!;
+    const time = numbers[3 * i + 2]!;
+    // Kept as sent: its bytes in the request body, decoded only if asked (kept-event.ts).
+    valid[i] =
+      element >= 0
+        ? new KeptNewEvent(orgId, uids[i]!, classUid, severityId, time, elements!.bytes.subarray(elements!.table.start(element), elements!.table.end(element)))
+        : { orgId, uid: uids[i]!, classUid, severityId, time, json: texts[other++]! };
   }
   return { valid, rejected: wire.rejected, orgIds, sentElement: Array.from(sent) };
 }

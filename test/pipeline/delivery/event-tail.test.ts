@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventTail, type TailQuery } from '../../../src/pipeline/delivery/event-tail.ts';
 import type { NewEvent, StoredEvent } from '../../../src/pipeline/event-log.ts';
+import { KeptStoredEvent } from '../../../src/pipeline/kept-event.ts';
 import type { AppendedNotice } from '../../../src/pipeline/publish.ts';
 
 let uid = 0;
@@ -48,6 +49,23 @@ class ModelLog {
 const seqs = (events: readonly StoredEvent[]) => events.map((e) => e.seq);
 
 describe('EventTail', () => {
+  it('keeps events that carry their bytes as bytes: the text decoded only when read, the same as the log would give', () => {
+    const log = new ModelLog();
+    const tail = new EventTail();
+    const kept = newEvent({ json: '{"city":"São Paulo","metadata":{"uid":"k"}}' });
+    const body = Buffer.from(`[${kept.json}]`);
+    kept.jsonUtf8 = body.subarray(1, body.length - 1);
+    tail.add(log.append([kept, newEvent()], 0, 1000));
+    const [fromBytes, plain] = tail.read(0, Infinity, {}, 100)!.events;
+    expect(fromBytes).toBeInstanceOf(KeptStoredEvent);
+    expect(plain).not.toBeInstanceOf(KeptStoredEvent);
+    expect(fromBytes!.jsonUtf8!.buffer).toBe(body.buffer);
+    const { jsonUtf8: _, ...row } = log.rows[0]!;
+    expect(JSON.parse(JSON.stringify(fromBytes))).toEqual(row);
+    expect({ seq: fromBytes!.seq, json: fromBytes!.json, publishedAt: fromBytes!.publishedAt }).toEqual({ seq: 1, json: kept.json, publishedAt: 1000 });
+    expect(tail.bytes).toBeGreaterThanOrEqual(kept.jsonUtf8.length);
+  });
+
   it('serves contiguous local appends from memory, with the log’s seqs, fields and publish times', () => {
     const log = new ModelLog();
     const tail = new EventTail();
