@@ -30,9 +30,9 @@ export interface NewEvent {
   /** The OCSF event as JSON text (metadata.uid included). */
   json: string;
   /**
-   * `json` as UTF-8 when this thread has the bytes (an event kept as sent: a view of its publish request's body).
-   * Set after the append (by the Publisher, or as a KeptNewEvent from the append worker's reply: then `json` is
-   * decoded only if read, pipeline/kept-event.ts), for delivery's in-memory tail; never sent to an appender or stored.
+   * `json` as UTF-8 when this thread has the bytes (an event kept as sent: a view of its publish request's body,
+   * a KeptNewEvent whose `json` is decoded only if read: pipeline/kept-event.ts). For delivery's in-memory tail;
+   * never stored as such (the log stores `json`).
    */
   jsonUtf8?: Uint8Array;
 }

@@ -17,6 +17,7 @@ import { publishBodyBytes, scanBodyBytes, scannedElements, type EventsBodyFormat
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
+import { KeptNewEvent } from './kept-event.ts';
 import type { Metrics } from './metrics.ts';
 import { bodyPreparation, eventsPreparation, type BodyPreparation, type PreparedBody } from './publish-body.ts';
 
@@ -87,17 +88,18 @@ const NORMALIZE_SLICE = 5000;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** A publish body's bytes and where its elements are in them. */
-interface KeptBytes {
-  bytes: Buffer;
-  elements: Elements | undefined;
-}
-
-/** Gives each event stored exactly as element `sentElement[i]` was sent its bytes: views of the request body. */
-function attachJsonUtf8(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
+/**
+ * Events parsed here that are stored exactly as element `sentElement[i]` was sent become KeptNewEvents: views of
+ * the request body, their decoded text (made for JSON.parse) left to die young instead of living on through the
+ * append and in delivery's in-memory tail (kept-event.ts). The append worker's reply already comes that way
+ * (prepared-wire.ts).
+ */
+function keepAsBytes(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
   for (let i = 0; i < events.length; i++) {
     const element = sentElement[i]!;
-    if (element >= 0 && !events[i]!.jsonUtf8) events[i]!.jsonUtf8 = bytes.subarray(elements.start(element), elements.end(element));
+    if (element < 0) continue;
+    const e = events[i]!;
+    events[i] = new KeptNewEvent(e.orgId, e.uid, e.classUid, e.severityId, e.time, bytes.subarray(elements.start(element), elements.end(element)));
   }
 }
 
@@ -145,13 +147,14 @@ export class Publisher {
       // when it can): the two threads share the load.
       const bytes = publishBodyBytes(body);
       const scanned = scanBodyBytes(bytes, format);
-      const kept = { bytes, elements: scannedElements(scanned)?.table };
       if (this.#log.publishBody && ((this.#log.writerBacklog?.() ?? 0) < WRITER_BACKLOG_PARSE_HERE || this.#mainThreadLoad() > MAIN_BUSY_UTILIZATION)) {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
-        return this.#appended(prepared, new Set(prepared.orgIds), append, now, kept);
+        return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
       const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now));
-      return await this.#append(out.prepared, out.orgs, now, kept);
+      const elements = scannedElements(scanned)?.table;
+      if (elements && out.prepared.sentElement) keepAsBytes(out.prepared.valid, out.prepared.sentElement, bytes, elements);
+      return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();
     }
@@ -168,17 +171,14 @@ export class Publisher {
     return { prepared, orgs };
   }
 
-  async #append(prepared: PreparedBody, orgIds: Set<string>, now: number, kept?: KeptBytes): Promise<PublishResult> {
+  async #append(prepared: PreparedBody, orgIds: Set<string>, now: number): Promise<PublishResult> {
     const result = prepared.valid.length > 0 ? await this.#log.append(prepared.valid, now) : { appended: 0, duplicates: 0, lastSeq: 0 };
-    return this.#appended(prepared, orgIds, result, now, kept);
+    return this.#appended(prepared, orgIds, result, now);
   }
 
   /** Metrics and the 'appended' notice of a committed append. */
-  #appended(prepared: PreparedBody, orgIds: Set<string>, result: AppendResult, now: number, kept?: KeptBytes): PublishResult {
+  #appended(prepared: PreparedBody, orgIds: Set<string>, result: AppendResult, now: number): PublishResult {
     const { valid, rejected } = prepared;
-    // After the append (the events went to the appender without them): delivery copies these bytes instead of
-    // encoding the JSON again, once per destination.
-    if (result.appended > 0 && kept?.elements && prepared.sentElement) attachJsonUtf8(valid, prepared.sentElement, kept.bytes, kept.elements);
     this.#metrics.eventsRejected.inc(rejected.length);
     this.#metrics.eventsPublished.inc(result.appended);
     this.#metrics.eventsDuplicate.inc(result.duplicates);
