@@ -6,6 +6,7 @@
  * tail until delivered, get promoted to the old generation and be marked and compacted there. The main thread
  * does its own garbage collection (bin/siemstream.js: --single-threaded-gc), so that work was its work.
  */
+import type { Elements } from '../api/json-elements.ts';
 import type { NewEvent, StoredEvent } from './event-log.ts';
 
 function decode(bytes: Uint8Array): string {
@@ -56,5 +57,20 @@ export class KeptStoredEvent implements StoredEvent {
   toJSON(): StoredEvent {
     const { seq, orgId, uid, classUid, severityId, time, publishedAt, json } = this;
     return { seq, orgId, uid, classUid, severityId, time, publishedAt, json };
+  }
+}
+
+/**
+ * Events stored exactly as element `sentElement[i]` of a request body was sent become KeptNewEvents: views of
+ * `bytes`, the decoded text (made for JSON.parse) left to die young instead of living on through the append
+ * (the appender writes the bytes: src/store/sqlite/append-transaction.ts) and in delivery's in-memory tail.
+ * Used where a body was parsed: the main thread (Publisher) and the append worker (prepare-publish.ts).
+ */
+export function keepAsBytes(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
+  for (let i = 0; i < events.length; i++) {
+    const element = sentElement[i]!;
+    if (element < 0) continue;
+    const e = events[i]!;
+    events[i] = new KeptNewEvent(e.orgId, e.uid, e.classUid, e.severityId, e.time, bytes.subarray(elements.start(element), elements.end(element)));
   }
 }

@@ -17,7 +17,7 @@ import { publishBodyBytes, scanBodyBytes, scannedElements, type EventsBodyFormat
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
-import { KeptNewEvent } from './kept-event.ts';
+import { keepAsBytes } from './kept-event.ts';
 import type { Metrics } from './metrics.ts';
 import { bodyPreparation, eventsPreparation, type BodyPreparation, type PreparedBody } from './publish-body.ts';
 
@@ -87,21 +87,6 @@ const MAIN_LOAD_WINDOW_MS = 100;
 const NORMALIZE_SLICE = 5000;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Events parsed here that are stored exactly as element `sentElement[i]` was sent become KeptNewEvents: views of
- * the request body, their decoded text (made for JSON.parse) left to die young instead of living on through the
- * append and in delivery's in-memory tail (kept-event.ts). The append worker's reply already comes that way
- * (prepared-wire.ts).
- */
-function keepAsBytes(events: NewEvent[], sentElement: readonly number[], bytes: Buffer, elements: Elements): void {
-  for (let i = 0; i < events.length; i++) {
-    const element = sentElement[i]!;
-    if (element < 0) continue;
-    const e = events[i]!;
-    events[i] = new KeptNewEvent(e.orgId, e.uid, e.classUid, e.severityId, e.time, bytes.subarray(elements.start(element), elements.end(element)));
-  }
-}
 
 export class Publisher {
   /** 'appended' → AppendedNotice (delivery workers subscribe). */

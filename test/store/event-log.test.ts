@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/pipeline/event-log.ts';
+import { KeptNewEvent } from '../../src/pipeline/kept-event.ts';
 import { runMigrations } from '../../src/store/migrate.ts';
 import { openEventLog } from '../../src/store/open-event-log.ts';
 import { createPostgresAdapter } from '../../src/store/postgres/adapter.ts';
@@ -42,6 +43,18 @@ describe.each(storeBackends)('event log on $name', (backend) => {
     expect((await log.read({ afterSeq: 1, toSeq: 3, limit: 100 })).map((e) => e.seq)).toEqual([2, 3]);
     // toSeq beyond head is clamped to head.
     expect((await log.read({ afterSeq: 4, toSeq: 99, limit: 100 })).map((e) => e.seq)).toEqual([5]);
+  });
+
+  it('stores an event kept as sent (its bytes, pipeline/kept-event.ts) and reads back the same text', async () => {
+    const text = JSON.stringify({ class_uid: 3002, severity_id: 1, city: 'São Paulo 😀', metadata: { uid: 'kept-1' } });
+    const body = Buffer.from(`[${text}]`);
+    const kept = new KeptNewEvent('org-a', 'kept-1', 3002, 1, 1_700_000_000_000, body.subarray(1, body.length - 1));
+    const plain = ev();
+    expect(await log.append([kept, plain], 1000)).toEqual({ appended: 2, duplicates: 0, lastSeq: 2 });
+    const rows = await log.read({ afterSeq: 0, limit: 10 });
+    expect(rows.map((r) => r.json)).toEqual([text, plain.json]);
+    expect(rows.map((r) => typeof r.json)).toEqual(['string', 'string']);
+    expect((await log.getBySeqs([1])).map((r) => r.json)).toEqual([text]);
   });
 
   it('filters by organisation, class and minimum severity', async () => {

@@ -14,7 +14,7 @@
  * request it covered (appended, but not known to be durable: the caller must retry; uids de-duplicate).
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { NewEvent, PublishBodyRequest } from '../../pipeline/event-log.ts';
+import type { PublishBodyRequest } from '../../pipeline/event-log.ts';
 import type { BodyRefusal, PreparedBody } from '../../pipeline/publish-body.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import type { AppendRequest, GroupAppend } from './append-transaction.ts';
@@ -117,7 +117,7 @@ export function serveAppends(port: MessagePort, appendGroup: GroupAppend, opts: 
 }
 
 function toMember(request: Exclude<AppendWorkerRequest, { kind: 'close' }>, preparePublish: PreparePublish): Member | AppendOutcome {
-  if (request.kind === 'append') return { id: request.id, append: { events: withJsonText(request.events), now: request.now } };
+  if (request.kind === 'append') return { id: request.id, append: { events: request.events, now: request.now } };
   try {
     const outcome = preparePublish(request);
     if ('refused' in outcome) return { id: request.id, refused: outcome.refused };
@@ -126,19 +126,6 @@ function toMember(request: Exclude<AppendWorkerRequest, { kind: 'close' }>, prep
     // A bug, not the body's fault: this request fails (500), the others carry on.
     return { id: request.id, failed: describeFailure(err) };
   }
-}
-
-/**
- * A KeptNewEvent (pipeline/kept-event.ts) arrives as its fields and `jsonUtf8`, without `json` (a getter, which
- * structured cloning does not copy): its text is decoded here, where the row is written.
- */
-function withJsonText(events: readonly NewEvent[]): readonly NewEvent[] {
-  for (const e of events) {
-    if (typeof e.json === 'string' || !e.jsonUtf8) continue;
-    const bytes = e.jsonUtf8;
-    e.json = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  }
-  return events;
 }
 
 function commitGroup(commit: number, members: Member[], appendGroup: GroupAppend): AppendOutcome[] {

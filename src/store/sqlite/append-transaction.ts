@@ -22,6 +22,16 @@ export interface AppendRequest {
 /** Appends every request in one IMMEDIATE transaction; results in request order. Throws (nothing appended) on failure. */
 export type GroupAppend = (requests: readonly AppendRequest[]) => AppendResult[];
 
+/**
+ * An event kept as sent (pipeline/kept-event.ts) is written as its UTF-8 bytes: SQLite stores them as a BLOB in
+ * the TEXT column (no JS string is made or kept for it); readers cast it back (SQLITE_STORED_EVENT_COLUMNS).
+ */
+function storedPayload(e: NewEvent): string | Buffer {
+  const bytes = e.jsonUtf8;
+  if (!bytes) return e.json;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export function prepareGroupAppend(raw: BetterSqlite3.Database): GroupAppend {
   const rememberUid = raw.prepare('insert or ignore into event_uids (uid, seen_at) values (?, ?)');
   const advanceHead = raw.prepare(
@@ -39,7 +49,7 @@ export function prepareGroupAppend(raw: BetterSqlite3.Database): GroupAppend {
     // published_at is clamped to never go backwards along seq (clock steps): seqAtTime relies on it.
     const head = advanceHead.get(fresh.length, now) as { lastSeq: number; publishedAt: number };
     let seq = head.lastSeq - fresh.length;
-    for (const e of fresh) insertEvent.run(++seq, e.orgId, e.uid, e.classUid, e.severityId, e.time, head.publishedAt, e.json);
+    for (const e of fresh) insertEvent.run(++seq, e.orgId, e.uid, e.classUid, e.severityId, e.time, head.publishedAt, storedPayload(e));
     return { appended: fresh.length, duplicates: events.length - fresh.length, lastSeq: head.lastSeq };
   };
 

@@ -12,7 +12,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AppendResult, EventLog, NewEvent, PublishBodyRequest, PublishBodyResult, ReadOptions, StoredEvent } from '../../pipeline/event-log.ts';
-import { STORED_EVENT_COLUMNS } from '../event-log-columns.ts';
+import { SQLITE_STORED_EVENT_COLUMNS } from '../event-log-columns.ts';
 import { searchSeqAtTime, type SeqTime } from '../event-log-time-search.ts';
 import type { EventAppender } from './event-appender.ts';
 import { retryWhileBusy } from './busy-retry.ts';
@@ -49,7 +49,7 @@ export class SqliteEventLog implements EventLog {
 
   async read(opts: ReadOptions): Promise<StoredEvent[]> {
     const { where, params } = this.#filter(opts);
-    const stmt = this.#statement(`read:${where}`, () => `select ${STORED_EVENT_COLUMNS} from event_log where ${where} order by seq limit ?`);
+    const stmt = this.#statement(`read:${where}`, () => `select ${SQLITE_STORED_EVENT_COLUMNS} from event_log where ${where} order by seq limit ?`);
     return stmt.all(...params, opts.limit) as StoredEvent[];
   }
 
@@ -59,7 +59,7 @@ export class SqliteEventLog implements EventLog {
 
   async getBySeqs(seqs: readonly number[]): Promise<StoredEvent[]> {
     if (seqs.length === 0) return [];
-    const stmt = this.#statement('bySeqs', () => `select ${STORED_EVENT_COLUMNS} from event_log where seq in (select value from json_each(?)) order by seq`);
+    const stmt = this.#statement('bySeqs', () => `select ${SQLITE_STORED_EVENT_COLUMNS} from event_log where seq in (select value from json_each(?)) order by seq`);
     return stmt.all(JSON.stringify(seqs)) as StoredEvent[];
   }
 
