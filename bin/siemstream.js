@@ -1,14 +1,14 @@
-#!/usr/bin/env -S node --single-threaded-gc
+#!/usr/bin/env node
 // The CLI entry (`npx siemstream …`, `npm start`): runs the compiled service (dist/, scripts/build.js), compiling
 // it first when the sources changed. If it cannot be built (e.g. a read-only install), the TypeScript sources
 // run through tsx instead: slower to start and ~35 MB more memory, same behaviour.
 import { setFlagsFromString } from 'node:v8';
 import { ENTRY, ensureBuilt } from '../scripts/build.js';
 
-// --single-threaded-gc (in the shebang and `npm start`; V8 refuses it in NODE_OPTIONS and after start-up): V8's
-// parallel and concurrent GC helpers are four extra threads competing for the cores the main thread and the
-// append worker already keep busy. `npm run bench` (a), alternating runs on the 2-core machine: 44.9k/53.9k/51.1k
-// delivered/s and 31.4/27.0/27.4 CPU µs per event with it, 43.7k/48.1k/49.1k and 31.9/30.1/28.5 without.
+// Not --single-threaded-gc: it measured ~10% more throughput in `npm run bench` (a) (V8's four GC helper threads
+// compete for the two cores the main thread and the append worker keep busy), but without concurrent marking the
+// main thread's heap overshoots while a 1M-event backlog drains: (c) peak RSS 301/312 MiB against 293/282 without
+// (alternating runs, 2026-11-21), over the 300 MB bound.
 // The service's heap: V8 lets the old generation grow to several times what is live before collecting it, and
 // the publish/delivery churn (request texts, delivery's in-memory tail) then shows up as resident memory. A
 // growing factor of 1.75 collects sooner: the bench's 1M-event backlog peaked at ~266 MiB with it, ~367 MiB
