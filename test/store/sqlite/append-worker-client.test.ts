@@ -3,11 +3,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanEventsBody } from '../../../src/api/events-body.ts';
 import type { NewEvent } from '../../../src/pipeline/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { createSqliteAdapter } from '../../../src/store/sqlite/adapter.ts';
 import { AppendError, AppendWorkerClient } from '../../../src/store/sqlite/append-worker-client.ts';
 import { PAGE_SIZE, openSqliteConnection } from '../../../src/store/sqlite/connection.ts';
+import { authenticationEvent } from '../../fixtures/events.ts';
 import { tempDir } from '../../helpers/stores.ts';
 
 const ev = (uid: string): NewEvent => ({ orgId: 'org-a', uid, classUid: 3002, severityId: 1, time: 1, json: `{"uid":"${uid}"}` });
@@ -91,6 +93,24 @@ describe('append worker', () => {
     expect(await pending).toEqual({ appended: 1, duplicates: 0, lastSeq: 44 });
     await expect(client.append([ev('after-close')], 5000)).rejects.toThrow('closed');
     expect(committedUids().at(-1)).toBe('last');
+  });
+
+  it('publishes a body from a copy of its bytes: the caller keeps its own, and the kept events are views of them', async () => {
+    const client = new AppendWorkerClient({ path });
+    // Over 4 KiB: its own ArrayBuffer, not Buffer's pool (which postMessage never moves).
+    const uids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const texts = uids.map((uid) => JSON.stringify(authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid, tenant_uid: 'org-a' } })));
+    const scanned = scanEventsBody(`[${texts.join(',')}]`, 'json');
+    const bytes = scanned.elements!.bytes;
+    const length = bytes.byteLength;
+    const out = await client.publishBody({ body: scanned, rules: { allowedOrgs: 'any', orgId: 'org-a' }, now: 1 });
+    await client.close();
+    expect(bytes.byteLength).toBeGreaterThan(4096);
+    expect(out.append).toMatchObject({ appended: 20, duplicates: 0 });
+    expect(bytes.byteLength).toBe(length); // not detached
+    expect(out.valid.every((e) => e.jsonUtf8?.buffer === bytes.buffer)).toBe(true);
+    expect(out.valid.map((e) => e.json)).toEqual(texts);
+    expect(committedUids().slice(-20)).toEqual(uids);
   });
 
   it('rejects the appends of a worker that cannot open its database', async () => {
