@@ -19,6 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('severity_id', 'integer', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
     .addColumn('published_at', 'bigint', (c) => c.notNull())
+    // The event's JSON. SQLite: TEXT, or a BLOB of its UTF-8 bytes for events stored as they were sent
+    // (sqlite/append-transaction.ts); readers cast it to text (event-log-columns.ts).
     .addColumn('payload', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('event_log_org_seq').on('event_log').columns(['org_id', 'seq']).execute();
