@@ -1,19 +1,15 @@
 /**
- * One siemstream instance as a child process: `node <flags> bin/siemstream.js serve` (the same entry and node
- * flags `npx siemstream` and `npm start` use: the flags are read from the entry's shebang), so the child's pid is
- * the Node process itself and /proc sampling and --cpu-prof see the service.
+ * One siemstream instance as a child process: `node bin/siemstream.js serve` (the same entry `npx siemstream`
+ * uses), so the child's pid is the Node process itself and /proc sampling and --cpu-prof see the service.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { stopChild, track } from './children.ts';
 import { freePort } from './free-port.ts';
 import { sampleProcess, type ProcessSampler } from './process-sampler.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const ENTRY = join(ROOT, 'bin', 'siemstream.js');
-/** `#!/usr/bin/env -S node --flag …` → ['--flag', …]. */
-const ENTRY_NODE_FLAGS = (/^#!.*\bnode((?: --[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(ENTRY, 'utf8').split('\n', 1)[0]!)?.[1] ?? '').split(' ').filter(Boolean);
 
 /** Variables from the caller's environment the service must not inherit (the bench sets its own). */
 const ISOLATED = ['NODE_OPTIONS', 'DATABASE_URL', 'SIEM_CONNECTORS_FILE', 'SIEM_JWKS_URL', 'SIEM_JWT_ISSUER', 'SIEM_JWT_AUDIENCE', 'PORT', 'HOST', 'SIEM_DATA_DIR'];
@@ -46,7 +42,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceInstanc
   Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), SIEM_DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn' }, opts.env);
 
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${opts.name}.cpuprofile`] : [];
-  const child = track(spawn(process.execPath, [...ENTRY_NODE_FLAGS, ...nodeArgs, ENTRY, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'siemstream.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const log = createWriteStream(join(opts.dataDir, `${opts.name}.log`));
   let tail = '';
   const keep = (d: Buffer) => {

@@ -186,6 +186,11 @@ export function elementText({ bytes, table }: BodyElements, i: number): string {
   return bytes.toString('utf8', table.start(i), table.end(i));
 }
 
+/** The bytes of element `i`: a view of the body. */
+export function elementBytes({ bytes, table }: BodyElements, i: number): Buffer {
+  return bytes.subarray(table.start(i), table.end(i));
+}
+
 /**
  * Element `i`, parsed, and its text when it may be stored as is. When it is not JSON: undefined for an NDJSON
  * line (rejected alone), the body's 422 for a JSON array element.

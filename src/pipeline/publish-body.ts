@@ -4,11 +4,12 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { UNPARSABLE_LINE, parseElement, parseScannedBody, scannedElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
+import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scannedElements, type BodyElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
 import type { NewEvent } from './event-log.ts';
+import { KeptNewEvent } from './kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
 import type { RejectedEvent } from './publish.ts';
 
@@ -56,7 +57,7 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
           out.rejected.push({ index: i, error: UNPARSABLE_LINE });
           continue;
         }
-        prepareInto(out, orgs, i, prepareEvent(element.event, rules, now, element.sent), element.sent);
+        prepareInto(out, orgs, i, prepareEvent(element.event, rules, now, element.sent), element.sent, elements);
       }
     },
     positions: (rejected) => rejected,
@@ -77,13 +78,28 @@ export function eventsPreparation(body: EventsBody, rules: OrgRules, now: number
   };
 }
 
-function prepareInto(out: PreparedBody, orgs: Set<string>, index: number, prepared: NewEvent | { error: string }, sent: SentText | undefined): void {
+/** `elements`: the body's, when events kept as sent can be their bytes in it. */
+function prepareInto(
+  out: PreparedBody,
+  orgs: Set<string>,
+  index: number,
+  prepared: NewEvent | { error: string },
+  sent: SentText | undefined,
+  elements?: BodyElements,
+): void {
   if ('error' in prepared) {
     out.rejected.push({ index, error: prepared.error });
     return;
   }
-  out.valid.push(prepared);
-  out.sentElement?.push(sent?.element !== undefined && prepared.json === sent.text ? sent.element : -1);
+  const element = sent?.element !== undefined && prepared.json === sent.text ? sent.element : -1;
+  // Kept as sent: from here on the event is its bytes in the body; the text made for JSON.parse dies young
+  // instead of living on through the append and in delivery's tail (kept-event.ts).
+  out.valid.push(
+    element >= 0 && elements
+      ? new KeptNewEvent(prepared.orgId, prepared.uid, prepared.classUid, prepared.severityId, prepared.time, elementBytes(elements, element))
+      : prepared,
+  );
+  out.sentElement?.push(element);
   if (!orgs.has(prepared.orgId)) {
     orgs.add(prepared.orgId);
     out.orgIds.push(prepared.orgId);

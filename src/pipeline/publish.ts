@@ -12,12 +12,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Elements } from '../api/json-elements.ts';
-import { publishBodyBytes, scanBodyBytes, scannedElements, type EventsBodyFormat } from '../api/events-body.ts';
+import { scanEventsBody, type EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
-import { keepAsBytes } from './kept-event.ts';
 import type { Metrics } from './metrics.ts';
 import { bodyPreparation, eventsPreparation, type BodyPreparation, type PreparedBody } from './publish-body.ts';
 
@@ -130,15 +128,12 @@ export class Publisher {
       const now = this.#now();
       // Finding the elements happens here; parsing them is the bulk of the work (and the store's worker does it
       // when it can): the two threads share the load.
-      const bytes = publishBodyBytes(body);
-      const scanned = scanBodyBytes(bytes, format);
+      const scanned = scanEventsBody(body, format);
       if (this.#log.publishBody && ((this.#log.writerBacklog?.() ?? 0) < WRITER_BACKLOG_PARSE_HERE || this.#mainThreadLoad() > MAIN_BUSY_UTILIZATION)) {
         const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
       const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now));
-      const elements = scannedElements(scanned)?.table;
-      if (elements && out.prepared.sentElement) keepAsBytes(out.prepared.valid, out.prepared.sentElement, bytes, elements);
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();

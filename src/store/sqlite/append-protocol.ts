@@ -1,9 +1,10 @@
 /**
  * Messages between the main thread (append-worker-client.ts) and the event-log append worker (append-worker.ts).
  * 'append' carries prepared events (structured-cloning NewEvent objects measured cheaper on the sending thread
- * than packing them into columns first, ~0.8 µs per 1 KB event; a KeptNewEvent crosses as its fields and its bytes,
- * views of one copy of the request body, which the worker writes as they are: append-transaction.ts); 'publish' carries a raw publish body that the
- * worker parses and prepares itself (pipeline/publish-body.ts), so that work leaves the main thread too.
+ * than packing them into columns first, ~0.8 µs per 1 KB event; a KeptNewEvent crosses as its fields and its
+ * bytes, views of one copy of the request body, which the worker writes as they are: append-transaction.ts);
+ * 'publish' carries a raw publish body that the worker parses and prepares itself (pipeline/publish-body.ts), so
+ * that work leaves the main thread too.
  */
 import type { AppendResult, NewEvent, PublishBodyRequest } from '../../pipeline/event-log.ts';
 import type { BodyRefusal } from '../../pipeline/publish-body.ts';

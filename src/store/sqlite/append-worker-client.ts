@@ -64,8 +64,8 @@ export class AppendWorkerClient {
   }
 
   /**
-   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. Its bytes and elements'
-   * table are copied, not moved: the Publisher still needs them (the kept events' bytes in the request body).
+   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. The caller keeps its bytes
+   * (the kept events of the reply are views of them, for delivery); the worker gets a copy.
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
     const elements = scannedElements(request.body);

@@ -5,7 +5,7 @@
  * stored texts are exactly elements of them. So: element indexes for those, the other texts themselves, and the
  * remaining fields as columns.
  */
-import type { BodyElements } from '../../api/events-body.ts';
+import { elementBytes, type BodyElements } from '../../api/events-body.ts';
 import type { NewEvent } from '../../pipeline/event-log.ts';
 import { KeptNewEvent } from '../../pipeline/kept-event.ts';
 import type { PreparedBody } from '../../pipeline/publish-body.ts';
@@ -61,7 +61,7 @@ export function unpackPrepared(wire: PreparedWire, elements: BodyElements | unde
     // Kept as sent: its bytes in the request body, decoded only if asked (kept-event.ts).
     valid[i] =
       element >= 0
-        ? new KeptNewEvent(orgId, uids[i]!, classUid, severityId, time, elements!.bytes.subarray(elements!.table.start(element), elements!.table.end(element)))
+        ? new KeptNewEvent(orgId, uids[i]!, classUid, severityId, time, elementBytes(elements!, element))
         : { orgId, uid: uids[i]!, classUid, severityId, time, json: texts[other++]! };
   }
   return { valid, rejected: wire.rejected, orgIds, sentElement: Array.from(sent) };
