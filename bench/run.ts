@@ -203,7 +203,7 @@ async function main(): Promise<number> {
   console.log(`\n${renderReport({ lines: header }, results, notes)}`);
 
   if (cpuProfDir) {
-    const profiles = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const profiles = (readdirSync(cpuProfDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.cpuprofile')).sort();
     console.log(`\nCPU profiles in ${cpuProfDir}:`);
     for (const f of profiles) console.log(`\n${summarizeCpuProfile(join(cpuProfDir, f), 15)}`);
   }

@@ -41,7 +41,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceInstanc
   for (const k of ISOLATED) delete env[k];
   Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), SIEM_DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn' }, opts.env);
 
-  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${opts.name}.cpuprofile`] : [];
+  // One folder per service, V8's default file names: each thread (main, append worker) writes its own profile.
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.cpuProfDir, opts.name)}`] : [];
   const child = track(spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'siemstream.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const log = createWriteStream(join(opts.dataDir, `${opts.name}.log`));
   let tail = '';

@@ -11,7 +11,7 @@ import type { NewEvent } from './event-log.ts';
 import { uuidV7 } from './uuid-v7.ts';
 
 /** metadata.uid is an index key: bounded and printable. */
-const UID = /^[^\u0000-\u001f\u007f]{1,256}$/;
+export const UID = /^[^\u0000-\u001f\u007f]{1,256}$/;
 
 /**
  * @param raw the parsed event

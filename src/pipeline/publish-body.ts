@@ -11,6 +11,7 @@ import type { OrgRules } from './event-org.ts';
 import type { NewEvent } from './event-log.ts';
 import { KeptNewEvent } from './kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
+import { prepareKeptEvent } from './prepare-kept-event.ts';
 import type { RejectedEvent } from './publish.ts';
 
 /** The events of a body that are valid (to append) and those rejected (with request positions). */
@@ -52,6 +53,11 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
     // alone. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {
       for (let i = from; i < to; i++) {
+        const kept = prepareKeptEvent(elements, i, rules);
+        if (kept) {
+          pushValid(out, orgs, kept, i);
+          continue;
+        }
         const element = parseElement(elements, i);
         if (!element) {
           out.rejected.push({ index: i, error: UNPARSABLE_LINE });
@@ -94,15 +100,20 @@ function prepareInto(
   const element = sent?.element !== undefined && prepared.json === sent.text ? sent.element : -1;
   // Kept as sent: from here on the event is its bytes in the body; the text made for JSON.parse dies young
   // instead of living on through the append and in delivery's tail (kept-event.ts).
-  out.valid.push(
+  const event =
     element >= 0 && elements
       ? new KeptNewEvent(prepared.orgId, prepared.uid, prepared.classUid, prepared.severityId, prepared.time, elementBytes(elements, element))
-      : prepared,
-  );
+      : prepared;
+  pushValid(out, orgs, event, element);
+}
+
+/** `element`: the body element the event is kept as (its stored JSON, exactly), else -1. */
+function pushValid(out: PreparedBody, orgs: Set<string>, event: NewEvent, element: number): void {
+  out.valid.push(event);
   out.sentElement?.push(element);
-  if (!orgs.has(prepared.orgId)) {
-    orgs.add(prepared.orgId);
-    out.orgIds.push(prepared.orgId);
+  if (!orgs.has(event.orgId)) {
+    orgs.add(event.orgId);
+    out.orgIds.push(event.orgId);
   }
 }
 

@@ -1,0 +1,319 @@
+/**
+ * The publish hot path without JSON.parse (event-skeleton.ts, prepare-kept-event.ts) against the general path
+ * (JSON.parse, the validator, routing): it must never accept text JSON.parse rejects, and whatever it prepares
+ * must be exactly what the general path prepares. Checked on hand-written cases, on generated events that
+ * validation may accept or reject, and on random byte-level mutations of real events.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseElement, scanEventsBody, scannedElements, type BodyElements } from '../../src/api/events-body.ts';
+import { createEventFactory } from '../../bench/bench-events.ts';
+import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
+import { validateOcsfEvent } from '../../src/ocsf/validate.ts';
+import { syntheticTestEvent } from '../../src/ocsf/test-event.ts';
+import type { NewEvent } from '../../src/pipeline/event-log.ts';
+import type { OrgRules } from '../../src/pipeline/event-org.ts';
+import { resolveEventOrg } from '../../src/pipeline/event-org.ts';
+import { readEventSkeleton } from '../../src/pipeline/event-skeleton.ts';
+import { KeptNewEvent } from '../../src/pipeline/kept-event.ts';
+import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
+import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';
+import { preparePublishBody } from '../../src/pipeline/publish-body.ts';
+import { authenticationEvent } from '../fixtures/events.ts';
+
+const NOW = 1_718_020_800_000;
+const RULE_SETS: OrgRules[] = [{ orgId: 'org-1' }, { allowedOrgs: 'any' }, { orgId: 'org-2' }];
+
+const skeletonOf = (text: string) => {
+  const bytes = Buffer.from(text);
+  return readEventSkeleton(bytes, 0, bytes.length);
+};
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A valid event that is kept as sent under { orgId: 'org-1' }. */
+function keptEvent(i = 0): OcsfEvent {
+  const event = authenticationEvent({}, i);
+  event.metadata.tenant_uid = 'org-1';
+  return event;
+}
+
+function elementsOf(body: string, format: 'json' | 'ndjson' = 'json'): BodyElements | undefined {
+  try {
+    return scannedElements(scanEventsBody(Buffer.from(body), format));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The general path's answer for element i: the prepared event and whether it is kept as sent, or the error. */
+function generalPath(elements: BodyElements, i: number, rules: OrgRules) {
+  let element;
+  try {
+    element = parseElement(elements, i);
+  } catch {
+    return { unparsable: true as const };
+  }
+  if (!element) return { unparsable: true as const };
+  const prepared = prepareEvent(element.event, rules, NOW, element.sent);
+  if ('error' in prepared) return { error: prepared.error };
+  return { prepared, kept: element.sent !== undefined && prepared.json === element.sent.text };
+}
+
+/** The hot path may decline anything, but what it prepares must be the general path's kept event, exactly. */
+function expectSameAsGeneralPath(elements: BodyElements, i: number, rules: OrgRules): KeptNewEvent | undefined {
+  const fast = prepareKeptEvent(elements, i, rules);
+  if (!fast) return undefined;
+  const general = generalPath(elements, i, rules);
+  expect(general).toMatchObject({ kept: true });
+  const prepared = (general as { prepared: NewEvent }).prepared;
+  expect(fast).toBeInstanceOf(KeptNewEvent);
+  expect({ orgId: fast.orgId, uid: fast.uid, classUid: fast.classUid, severityId: fast.severityId, time: fast.time }).toEqual({
+    orgId: prepared.orgId,
+    uid: prepared.uid,
+    classUid: prepared.classUid,
+    severityId: prepared.severityId,
+    time: prepared.time,
+  });
+  expect(Object.is(fast.classUid, prepared.classUid) && Object.is(fast.time, prepared.time)).toBe(true);
+  expect(fast.json).toBe(prepared.json);
+  return fast;
+}
+
+describe('readEventSkeleton: strict JSON', () => {
+  const valid = JSON.stringify(keptEvent());
+
+  it('reads a real event: the relevant members with their values, the rest left out', () => {
+    const event = JSON.parse(valid) as OcsfEvent;
+    const skeleton = skeletonOf(valid)!;
+    expect(skeleton).toMatchObject({ class_uid: 3002, category_uid: 3, activity_id: 1, type_uid: 300201, severity_id: 1, time: event.time });
+    expect(skeleton.metadata).toEqual({ uid: event.metadata.uid, tenant_uid: 'org-1', version: 's', product: { name: 's' } });
+    expect(skeleton.user).toEqual({ name: 's', uid: 's' });
+    expect(skeleton).not.toHaveProperty('message');
+    expect(skeleton).not.toHaveProperty('status_id');
+  });
+
+  it.each([
+    ['leading zero', valid.replace('"time":', '"time":0')],
+    ['fraction without digits', valid.replace('"severity_id":1', '"severity_id":1.')],
+    ['exponent without digits', valid.replace('"severity_id":1', '"severity_id":1e')],
+    ['lone minus', valid.replace('"severity_id":1', '"severity_id":-')],
+    ['plus sign', valid.replace('"severity_id":1', '"severity_id":+1')],
+    ['bad literal', valid.replace('"name":"alice0"', '"name":tru')],
+    ['trailing comma in object', valid.replace(/}$/, ',}')],
+    ['trailing comma in array', valid.replace(/}$/, ',"a":[1,]}')],
+    ['missing comma', valid.replace(',"user"', ' "user"')],
+    ['missing colon', valid.replace('"user":', '"user" ')],
+    ['control character in a string', valid.replace('alice0', 'ali\u0001ce0')],
+    ['tab in a string', valid.replace('alice0', 'ali\tce0')],
+    ['bad escape', valid.replace('alice0', 'ali\\xce0')],
+    ['short unicode escape', valid.replace('alice0', 'ali\\u12G4')],
+    ['unterminated string', valid.slice(0, valid.indexOf('alice0') + 3)],
+    ['single quotes', valid.replace('"alice0"', "'alice0'")],
+    ['form feed as whitespace', valid.replace(',"user"', ',\f"user"')],
+    ['no-break space as whitespace', valid.replace(',"user"', ',\u00a0"user"')],
+    ['trailing garbage', `${valid} x`],
+    ['two values', `${valid}${valid}`],
+    ['unquoted key', valid.replace('"user":', 'user:')],
+    ['NaN', valid.replace('"severity_id":1', '"severity_id":NaN')],
+  ])('gives up on what JSON.parse rejects: %s', (_name, text) => {
+    expect(parses(text)).toBe(false);
+    expect(skeletonOf(text)).toBeUndefined();
+  });
+
+  it('reads numbers as JSON.parse does (signs, zero, fractions, exponents, large integers)', () => {
+    for (const n of ['0', '-0', '7', '-12', '3.25', '1e3', '1E+2', '25e-1', '123456789012345', '1234567890123456789', '1e400', '-0.0']) {
+      const skeleton = skeletonOf(`{"time":${n}}`)!;
+      expect(Object.is(skeleton.time, JSON.parse(n))).toBe(true);
+    }
+  });
+
+  it('keeps the last of duplicate keys, as JSON.parse does', () => {
+    expect(skeletonOf('{"class_uid":1,"class_uid":3002}')!.class_uid).toBe(3002);
+    expect(skeletonOf('{"user":{"name":"a"},"user":null}')!.user).toBeNull();
+  });
+
+  it('leaves to JSON.parse what it does not read itself: escapes in exact strings and relevant keys, deep nesting, non-objects', () => {
+    expect(skeletonOf('{"metadata":{"uid":"a\\u0062"}}')).toBeUndefined();
+    expect(skeletonOf('{"meta\\u0064ata":{}}')).toBeUndefined();
+    expect(skeletonOf(`{"x":${'['.repeat(70)}${']'.repeat(70)}}`)).toBeUndefined();
+    expect(skeletonOf('[1]')).toBeUndefined();
+    // Escapes elsewhere are fine (the text is kept as sent; only its syntax matters).
+    expect(skeletonOf('{"message":"a\\"b\\\\c\\u00e9\\n","unmapped":{"x\\ty":1}}')).toEqual({});
+  });
+
+  it('agrees with JSON.parse on every member validation and routing read (generated events)', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(eventish(), fc.constantFrom(undefined, 1, '\t'), (event, indent) => {
+        const text = JSON.stringify(event, null, indent);
+        const skeleton = skeletonOf(text);
+        // Declined: an escape in an exact string or a relevant key (the generator writes some).
+        if (!skeleton) return;
+        read++;
+        const parsed = JSON.parse(text);
+        // The validator and routing read the skeleton exactly as the parsed event: same decision, same words.
+        expect(validateOcsfEvent(skeleton)).toEqual(validateOcsfEvent(parsed));
+        if (validateOcsfEvent(parsed).ok) {
+          for (const rules of RULE_SETS) {
+            const a = resolveEventOrg(skeleton as unknown as OcsfEvent, rules);
+            const b = resolveEventOrg(parsed, rules);
+            expect(a.ok ? a.orgId : a.error).toEqual(b.ok ? b.orgId : b.error);
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(read).toBeGreaterThan(1000);
+  });
+
+  it('never accepts text JSON.parse rejects (random edits of real events)', () => {
+    const alphabet = [...'{}[]",:\\0123456789-+.eEtrufalsn x', '\t', '\n', '\r', '\u0001', '\u00e9', '\f', '\u00a0', '\\u00', '"uid"', 'null'];
+    const texts = [valid, JSON.stringify(syntheticTestEvent({ now: NOW, orgId: 'org-1' }))];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...texts),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 3 }),
+        (base, edits) => {
+          let text = base;
+          for (const [at, op, s] of edits) {
+            const i = at % (text.length + 1);
+            text = op === 'insert' ? text.slice(0, i) + s + text.slice(i) : op === 'delete' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + s + text.slice(i + 1);
+          }
+          const skeleton = skeletonOf(text);
+          if (!parses(text)) {
+            expect(skeleton).toBeUndefined();
+            return;
+          }
+          const parsed = JSON.parse(text);
+          if (skeleton) expect(validateOcsfEvent(skeleton)).toEqual(validateOcsfEvent(parsed));
+        },
+      ),
+      { numRuns: 4000 },
+    );
+  });
+});
+
+describe('prepareKeptEvent: the general path, without JSON.parse', () => {
+  it('prepares real events (the bench events and the connection test event) as the general path does', () => {
+    const factory = createEventFactory('t', 'org-1');
+    const texts = [
+      ...Array.from({ length: 96 }, (_, i) => factory.event(i, NOW)),
+      JSON.stringify(syntheticTestEvent({ now: NOW, orgId: 'org-1' })),
+      JSON.stringify(keptEvent(3)),
+    ];
+    const elements = elementsOf(`[${texts.join(',')}]`)!;
+    for (let i = 0; i < texts.length; i++) {
+      const kept = expectSameAsGeneralPath(elements, i, { orgId: 'org-1' });
+      // The hot path is taken: without it this test would compare nothing.
+      expect(kept).toBeDefined();
+      expect(Buffer.from(kept!.jsonUtf8).toString()).toBe(texts[i]);
+    }
+  });
+
+  it('declines what the general path changes or rejects, so the general path answers', () => {
+    const event = keptEvent();
+    const { uid: _uid, ...noUid } = event.metadata;
+    const { tenant_uid: _tenant, ...noTenant } = event.metadata;
+    const declined = [
+      JSON.stringify({ ...event, metadata: noUid }), // metadata.uid added
+      JSON.stringify({ ...event, metadata: noTenant }), // tenant_uid added
+      JSON.stringify({ ...event, org_id: 'org-1' }), // org_id moved
+      JSON.stringify({ type: 'user.login', id: 's-1', user: { user_id: 'u-1' } }), // a simple event
+      JSON.stringify({ ...event, severity_id: 7 }), // invalid
+      JSON.stringify({ ...event, metadata: { ...event.metadata, tenant_uid: 'org-2' } }), // another organisation
+      JSON.stringify(event, null, 2), // line breaks: re-serialised
+      JSON.stringify(event).replace('"metadata":{', '"metadata":{"tenant_uid":"org-2","tenant_uid":"org-1",'),
+    ];
+    const elements = elementsOf(`[${declined.join(',')}]`)!;
+    for (let i = 0; i < declined.length; i++) expect(prepareKeptEvent(elements, i, { orgId: 'org-1' })).toBeUndefined();
+    // The same body gives the same prepared events with the hot path as the general path gives alone.
+    const body = preparePublishBody(scanEventsBody(Buffer.from(`[${declined.join(',')},${JSON.stringify(event)}]`), 'json'), { orgId: 'org-1' }, NOW);
+    expect(body.rejected.map((r) => r.index)).toEqual([4, 5]);
+    expect(body.sentElement).toEqual([-1, -1, -1, -1, -1, -1, 8]);
+  });
+
+  it('prepares exactly what the general path prepares (generated events, every org rule, arrays and NDJSON)', () => {
+    fc.assert(
+      fc.property(fc.array(eventish(), { minLength: 1, maxLength: 6 }), fc.constantFrom(...RULE_SETS), fc.boolean(), (events, rules, ndjson) => {
+        const texts = events.map((e) => JSON.stringify(e));
+        const elements = elementsOf(ndjson ? texts.join('\n') : `[${texts.join(',')}]`, ndjson ? 'ndjson' : 'json')!;
+        for (let i = 0; i < texts.length; i++) expectSameAsGeneralPath(elements, i, rules);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('prepares exactly what the general path prepares (random edits of real events)', () => {
+    const base = JSON.stringify(keptEvent());
+    fc.assert(
+      fc.property(fc.nat(), fc.constantFrom(...'{}[]",:\\019-.e tn'), fc.constantFrom('insert', 'delete', 'replace'), (at, s, op) => {
+        const i = at % (base.length + 1);
+        const text = op === 'insert' ? base.slice(0, i) + s + base.slice(i) : op === 'delete' ? base.slice(0, i) + base.slice(i + 1) : base.slice(0, i) + s + base.slice(i + 1);
+        const elements = elementsOf(`${text}\n`, 'ndjson');
+        if (!elements || elements.table.count !== 1) return;
+        const kept = expectSameAsGeneralPath(elements, 0, { orgId: 'org-1' });
+        if (kept) expect(parses(text)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+/**
+ * Objects shaped like OCSF events, mostly valid: each base or metadata member is sometimes left out, replaced by
+ * another JSON value, or given an edge value; relevant attributes sometimes get other shapes.
+ */
+function eventish(): fc.Arbitrary<Record<string, unknown>> {
+  const other = fc.jsonValue({ maxDepth: 2 });
+  const maybe = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 8, arbitrary: valid }, { weight: 1, arbitrary: other }, { weight: 1, arbitrary: fc.constant(undefined) });
+  const numberish = (n: number) => maybe(fc.constantFrom(n, n, n, -0, n + 0.5, -1, 1e21, 2 ** 53));
+  const stringish = (s: string) => maybe(fc.constantFrom(s, '', 'x\u00e9\u{1f600}', 'a"b\\c'));
+  return fc
+    .record({
+      classUid: fc.constantFrom(3002, 6003, 3001, 3005, 2004, 3003, 999_999, 100_001),
+      activity: fc.constantFrom(0, 1, 2, 3, 99, 42),
+      drop: fc.subarray(['category_uid', 'type_uid', 'severity_id', 'time', 'metadata', 'user', 'service', 'dst_endpoint', 'api', 'actor', 'src_endpoint'] as const),
+      severity: numberish(1),
+      time: numberish(NOW),
+      version: stringish('1.8.0'),
+      productName: stringish('AuthOS'),
+      productUid: fc.option(stringish('p-1'), { nil: undefined }),
+      uid: stringish('uid-1'),
+      tenant: fc.oneof(stringish('org-1'), fc.constant('org-2'), fc.constant(undefined)),
+      orgId: fc.option(fc.constantFrom('org-1', 'org-2', 5), { nil: undefined }),
+      user: maybe(fc.record({ name: fc.option(fc.string(), { nil: undefined }), uid: fc.option(other, { nil: undefined }) }, { requiredKeys: [] })),
+      privileges: fc.option(fc.oneof(fc.array(fc.string(), { maxLength: 3 }), other), { nil: undefined }),
+      extra: fc.dictionary(fc.constantFrom('message', 'unmapped', 'status_id', 'enrichments', 'x'), other, { maxKeys: 3 }),
+    })
+    .map((g) => {
+      const event: Record<string, unknown> = {
+        class_uid: g.classUid,
+        category_uid: Math.floor((g.classUid % 100_000) / 1000),
+        activity_id: g.activity,
+        type_uid: g.classUid * 100 + g.activity,
+        severity_id: g.severity,
+        time: g.time,
+        metadata: { uid: g.uid, version: g.version, product: { name: g.productName, uid: g.productUid }, tenant_uid: g.tenant },
+        user: g.user,
+        service: { name: 'sso' },
+        dst_endpoint: { hostname: 'h' },
+        api: { operation: 'op' },
+        actor: { app_name: 'a' },
+        src_endpoint: { ip: '203.0.113.1' },
+        finding_info: { uid: 'f' },
+        privileges: g.privileges,
+        org_id: g.orgId,
+        ...g.extra,
+      };
+      for (const key of g.drop) delete event[key];
+      return event;
+    });
+}
