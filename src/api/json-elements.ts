@@ -29,6 +29,10 @@ const CLOSE_BRACKET = 0x5d;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** 1 for bytes a string holds as they are and this scan need not look at: ASCII other than `"` and `\\`. */
+const STRING_PLAIN = new Uint8Array(256);
+for (let c = 0; c < 0x80; c++) STRING_PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
 const isSpace = (c: number) => c === 0x20 || c === LF || c === CR || c === 0x09;
 
 /** Element flags. */
@@ -213,6 +217,8 @@ function scanComposite(bytes: Uint8Array, start: number, limit: number, out: Ele
       let escaped = false;
       i++;
       for (;;) {
+        // Plain ASCII runs first: one table lookup per byte.
+        while (i < limit && STRING_PLAIN[bytes[i]!] === 1) i++;
         if (i >= limit) return -1;
         const s = bytes[i]!;
         if (s === QUOTE) break;
