@@ -14,7 +14,8 @@
  * The result is a flat Int32Array (Elements), no object per element: cheap to build, and cheap to copy to the
  * thread that parses the elements (src/store/sqlite/append-worker.ts).
  *
- * JSON.parse of each element stays the validator: this scan only has to find boundaries correctly for
+ * The validator of each element is JSON.parse, or for an event stored as sent the strict reader of
+ * pipeline/event-skeleton.ts: this scan only has to find boundaries correctly for
  * well-formed input and to notice broken top-level structure, never to accept invalid JSON.
  */
 

@@ -1,6 +1,7 @@
 /**
- * A publish request's scanned body (api/events-body.ts) → the events to append: parsed, each prepared
- * (prepare-event.ts), rejected ones listed by their position in the request. Synchronous CPU work, run where the
+ * A publish request's scanned body (api/events-body.ts) → the events to append: each prepared from its bytes when
+ * it is stored as sent (prepare-kept-event.ts, no JSON.parse), else parsed and prepared (prepare-event.ts),
+ * rejected ones listed by their position in the request. Synchronous CPU work, run where the
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
