@@ -52,10 +52,17 @@ export function storedEventJson(event: OcsfEvent, sent?: SentText, sentMetadata?
     added += `${added ? ',' : ''}"${key}":${JSON.stringify(after)}`;
   }
   if (!added) return sent.text;
-  const brace = sent.metadataObject;
-  if (brace < 0) return JSON.stringify(event);
-  const empty = sent.text[skipSpace(sent.text, brace + 1)] === '}';
-  return `${sent.text.slice(0, brace + 1)}${added}${empty ? '' : ','}${sent.text.slice(brace + 1)}`;
+  if (sent.metadataObject < 0) return JSON.stringify(event);
+  return spliceMetadata(sent.text, sent.metadataObject, added);
+}
+
+/**
+ * `text` with `members` (`"key":value` pairs, comma-separated) added at the start of the object whose `{` is at
+ * index `brace`.
+ */
+export function spliceMetadata(text: string, brace: number, members: string): string {
+  const empty = text[skipSpace(text, brace + 1)] === '}';
+  return `${text.slice(0, brace + 1)}${members}${empty ? '' : ','}${text.slice(brace + 1)}`;
 }
 
 function skipSpace(text: string, i: number): number {

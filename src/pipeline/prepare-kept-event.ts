@@ -1,30 +1,51 @@
 /**
- * The hot path of publishing: an event that will be stored exactly as it was sent (pipeline/event-json.ts) is
- * prepared from its bytes, without JSON.parse. Its skeleton (event-skeleton.ts) goes through the same validator
- * and routing as a parsed event (prepare-event.ts), so the decision is the general path's; anything else the
- * general path would do differently (a metadata.uid or tenant_uid to add, a top-level org_id to move, a simple
- * event to map, an error to word) returns undefined and the caller takes the general path.
+ * The hot path of publishing: an OCSF event whose text is stored as it was sent (pipeline/event-json.ts), or as
+ * sent plus the metadata.uid / metadata.tenant_uid siemstream adds, is prepared from its bytes, without
+ * JSON.parse. Its skeleton (event-skeleton.ts) goes through the same validator and routing as a parsed event
+ * (prepare-event.ts), and the text is made the same way, so the outcome is the general path's; anything else
+ * (a top-level org_id to move, a simple event to map, an error to word) returns undefined and the caller takes
+ * the general path.
  */
-import { elementBytes, type BodyElements } from '../api/events-body.ts';
+import { elementBytes, elementText, type BodyElements } from '../api/events-body.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
-import { isStorableText } from './event-json.ts';
+import { isStorableText, spliceMetadata } from './event-json.ts';
+import type { NewEvent } from './event-log.ts';
 import { resolveEventOrg, type OrgRules } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
 import { KeptNewEvent } from './kept-event.ts';
 import { UID } from './prepare-event.ts';
+import { uuidV7 } from './uuid-v7.ts';
 
-/** Element `i` of a publish body as the event to append, when it is kept as sent; else undefined. */
-export function prepareKeptEvent(elements: BodyElements, i: number, rules: OrgRules): KeptNewEvent | undefined {
+/**
+ * Element `i` of a publish body as the event to append: a KeptNewEvent when its text is stored exactly as sent,
+ * a NewEvent with the added metadata spliced into its text, or undefined for the general path.
+ */
+export function prepareKeptEvent(elements: BodyElements, i: number, rules: OrgRules, now: number): NewEvent | undefined {
   const { table, bytes } = elements;
   if (!isStorableText(table.depth(i), table.flags(i))) return undefined;
   const event = readEventSkeleton(bytes, table.start(i), table.end(i));
   // No class_uid: a simple event, mapped to OCSF (not kept as sent), or an error.
   if (event === undefined || event.class_uid === undefined || !validateOcsfEvent(event).ok) return undefined;
-  const uid = (event.metadata as Skeleton).uid;
+  const metadata = event.metadata as Skeleton;
+  const sentUid = metadata.uid;
+  // normalize.ts: a missing metadata.uid is assigned.
+  const uid = sentUid === undefined ? uuidV7(now) : sentUid;
   if (typeof uid !== 'string' || !UID.test(uid)) return undefined;
+  // A top-level org_id is moved into metadata: the general path re-serialises such an event.
+  if (event.org_id !== undefined) return undefined;
   const routed = resolveEventOrg(event as unknown as OcsfEvent, rules);
-  // A routed copy means metadata.tenant_uid is added or org_id moved: the stored text is not the sent one.
-  if (!routed.ok || routed.event !== (event as unknown)) return undefined;
-  return new KeptNewEvent(routed.orgId, uid, event.class_uid as number, event.severity_id as number, event.time as number, elementBytes(elements, i));
+  if (!routed.ok) return undefined;
+  const { orgId } = routed;
+  const classUid = event.class_uid as number;
+  const severityId = event.severity_id as number;
+  const time = event.time as number;
+  // A metadata.tenant_uid the event names is its organisation (event-org.ts); else the token's is added.
+  const addTenant = metadata.tenant_uid === undefined;
+  if (sentUid !== undefined && !addTenant) return new KeptNewEvent(orgId, uid, classUid, severityId, time, elementBytes(elements, i));
+  // event-json.ts storedEventJson: the added fields, in its order, spliced into the sent metadata object.
+  const brace = table.metadataObject(i);
+  if (brace < 0) return undefined;
+  const added = [...(sentUid === undefined ? [`"uid":${JSON.stringify(uid)}`] : []), ...(addTenant ? [`"tenant_uid":${JSON.stringify(orgId)}`] : [])].join(',');
+  return { orgId, uid, classUid, severityId, time, json: spliceMetadata(elementText(elements, i), brace, added) };
 }

@@ -54,9 +54,9 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
     // alone. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {
       for (let i = from; i < to; i++) {
-        const kept = prepareKeptEvent(elements, i, rules);
-        if (kept) {
-          pushValid(out, orgs, kept, i);
+        const fast = prepareKeptEvent(elements, i, rules, now);
+        if (fast) {
+          pushValid(out, orgs, fast, fast instanceof KeptNewEvent ? i : -1);
           continue;
         }
         const element = parseElement(elements, i);
