@@ -43,24 +43,31 @@ export interface SentText {
  */
 export function storedEventJson(event: OcsfEvent, sent?: SentText, sentMetadata?: Record<string, unknown>): string {
   if (sent === undefined || sentMetadata === undefined) return JSON.stringify(event);
-  let added = '';
+  const added: AddedMetadata = {};
+  let adds = false;
   for (const key of ADDED_METADATA) {
     const before = sentMetadata[key];
     const after = (event.metadata as Record<string, unknown>)[key];
     if (after === before) continue;
     if (before !== undefined || typeof after !== 'string') return JSON.stringify(event);
-    added += `${added ? ',' : ''}"${key}":${JSON.stringify(after)}`;
+    added[key] = after;
+    adds = true;
   }
-  if (!added) return sent.text;
+  if (!adds) return sent.text;
   if (sent.metadataObject < 0) return JSON.stringify(event);
-  return spliceMetadata(sent.text, sent.metadataObject, added);
+  return withAddedMetadata(sent.text, sent.metadataObject, added);
 }
 
-/**
- * `text` with `members` (`"key":value` pairs, comma-separated) added at the start of the object whose `{` is at
- * index `brace`.
- */
-export function spliceMetadata(text: string, brace: number, members: string): string {
+/** Metadata fields siemstream adds to a sent text (absent ones are not added). */
+export type AddedMetadata = Partial<Record<(typeof ADDED_METADATA)[number], string>>;
+
+/** `text` with the `added` fields, in ADDED_METADATA order, first in the metadata object whose `{` is at `brace`. */
+export function withAddedMetadata(text: string, brace: number, added: AddedMetadata): string {
+  let members = '';
+  for (const key of ADDED_METADATA) {
+    const value = added[key];
+    if (value !== undefined) members += `${members ? ',' : ''}"${key}":${JSON.stringify(value)}`;
+  }
   const empty = text[skipSpace(text, brace + 1)] === '}';
   return `${text.slice(0, brace + 1)}${members}${empty ? '' : ','}${text.slice(brace + 1)}`;
 }

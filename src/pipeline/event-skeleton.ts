@@ -35,8 +35,11 @@ const EMPTY_ARRAY: readonly never[] = Object.freeze([]);
 
 /** What to make of a member's value. */
 const enum Role {
-  /** Syntax only; a placeholder when it is kept. */
-  Skip,
+  /**
+   * A placeholder (presence and JSON type are what is read); also how members nobody reads are read: for their
+   * syntax, the placeholder dropped.
+   */
+  Placeholder,
   /** The top-level metadata object. */
   Metadata,
   /** metadata.product. */
@@ -45,8 +48,6 @@ const enum Role {
   Attribute,
   /** A string whose exact value is needed. */
   Exact,
-  /** Kept as a placeholder (presence and JSON type are what is read). */
-  Placeholder,
 }
 
 /** Relevant keys of an object, by their bytes: key → role of its value. */
@@ -212,7 +213,7 @@ class Reader {
 
   /**
    * The value at pos (after whitespace), read as `role` asks; `depth` is the nesting of its container.
-   * Returns the skeleton value (a placeholder for Skip roles: unused).
+   * Returns the skeleton value.
    */
   value(role: Role, depth: number): unknown {
     const c = this.skipSpace();
@@ -277,7 +278,7 @@ class Reader {
       if (entry) {
         out![entry.key] = this.value(entry.role, depth);
       } else {
-        this.value(Role.Skip, depth);
+        this.value(Role.Placeholder, depth);
       }
       c = this.skipSpace();
       this.pos++;
@@ -297,7 +298,7 @@ class Reader {
       return out ?? EMPTY_ARRAY;
     }
     for (;;) {
-      const item = this.value(Role.Skip, depth);
+      const item = this.value(Role.Placeholder, depth);
       out?.push(item);
       c = this.skipSpace();
       this.pos++;

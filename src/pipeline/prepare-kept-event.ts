@@ -9,7 +9,7 @@
 import { elementBytes, elementText, type BodyElements } from '../api/events-body.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
-import { isStorableText, spliceMetadata } from './event-json.ts';
+import { isStorableText, withAddedMetadata } from './event-json.ts';
 import type { NewEvent } from './event-log.ts';
 import { resolveEventOrg, type OrgRules } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
@@ -43,9 +43,9 @@ export function prepareKeptEvent(elements: BodyElements, i: number, rules: OrgRu
   // A metadata.tenant_uid the event names is its organisation (event-org.ts); else the token's is added.
   const addTenant = metadata.tenant_uid === undefined;
   if (sentUid !== undefined && !addTenant) return new KeptNewEvent(orgId, uid, classUid, severityId, time, elementBytes(elements, i));
-  // event-json.ts storedEventJson: the added fields, in its order, spliced into the sent metadata object.
+  // As event-json.ts storedEventJson: the added fields spliced into the sent metadata object.
   const brace = table.metadataObject(i);
   if (brace < 0) return undefined;
-  const added = [...(sentUid === undefined ? [`"uid":${JSON.stringify(uid)}`] : []), ...(addTenant ? [`"tenant_uid":${JSON.stringify(orgId)}`] : [])].join(',');
-  return { orgId, uid, classUid, severityId, time, json: spliceMetadata(elementText(elements, i), brace, added) };
+  const added = { uid: sentUid === undefined ? uid : undefined, tenant_uid: addTenant ? orgId : undefined };
+  return { orgId, uid, classUid, severityId, time, json: withAddedMetadata(elementText(elements, i), brace, added) };
 }
