@@ -18,7 +18,7 @@ import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
 import type { RejectedEvent } from '../pipeline/publish.ts';
 import { isStorableText, type SentText } from '../pipeline/event-json.ts';
-import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines } from './json-elements.ts';
+import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines, type ElementReader } from './json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100_000;
@@ -88,14 +88,18 @@ export function publishBodyBytes(body: Uint8Array | string): Buffer {
   return withoutBom(typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
-/** scanEventsBody of publishBodyBytes(body). */
-export function scanBodyBytes(bytes: Buffer, format: EventsBodyFormat): ScannedBody {
+/**
+ * scanEventsBody of publishBodyBytes(body). `reader`: reads a JSON array's elements itself where it can
+ * (json-elements.ts ElementReader), used only when the body is valid UTF-8.
+ */
+export function scanBodyBytes(bytes: Buffer, format: EventsBodyFormat, reader?: ElementReader): ScannedBody {
   const lines = format === 'ndjson';
+  const utf8 = isUtf8(bytes);
   // A line with no JSON value is blank when String#trim says so (it also trims e.g. U+00A0).
-  const table = lines ? ndjsonLines(bytes, (from, to) => bytes.toString('utf8', from, to).trim() === '') : jsonArrayElements(bytes);
+  const table = lines ? ndjsonLines(bytes, (from, to) => bytes.toString('utf8', from, to).trim() === '') : jsonArrayElements(bytes, utf8 ? reader : undefined);
   if (!table) return { format, text: bytes.toString('utf8') };
   if (table.count > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
-  if (!isUtf8(bytes)) table.flagAll(NOT_UTF8);
+  if (!utf8) table.flagAll(NOT_UTF8);
   return { format, elements: { bytes, data: table.data, count: table.count, lines } };
 }
 

@@ -112,24 +112,52 @@ class ElementWriter {
     return at;
   }
 
+  /** Adds an element an ElementReader read: no flags (it gives up on everything the scan would flag). */
+  add(start: number, read: ReadElement): number {
+    const at = this.open(start);
+    this.data[at + 1] = read.end;
+    this.data[at + 2] = read.depth;
+    this.data[at + 4] = read.metadataObject;
+    this.count++;
+    return read.end;
+  }
+
   done(): Elements {
     return new Elements(this.data, this.count);
   }
 }
 
+/** What an ElementReader found out about the element it read (the fields of Elements). */
+export interface ReadElement {
+  end: number;
+  depth: number;
+  metadataObject: number;
+}
+
+/**
+ * Reads element `index`, which starts at `start` (a byte that is not whitespace), on its own terms: true when it
+ * read it (setting `read`), false to leave it to this scan. A reader that accepts an element must have read it
+ * exactly as the scan would have (same end, depth and metadata position) and give up on everything the scan
+ * flags (line breaks, escaped keys, repeated "metadata" / "tenant_uid" keys): elements it reads get no flags.
+ * pipeline/event-skeleton.ts readEventSkeletonAt is one, so that an event is read once instead of scanned and
+ * then read.
+ */
+export type ElementReader = (bytes: Uint8Array, start: number, limit: number, index: number, read: ReadElement) => boolean;
+
 /**
  * The elements of `bytes` when it is a JSON array (surrounding whitespace allowed); undefined when it is not
  * one or its top-level structure is broken (the caller then parses the whole text and reports that error).
  */
-export function jsonArrayElements(bytes: Uint8Array): Elements | undefined {
+export function jsonArrayElements(bytes: Uint8Array, reader?: ElementReader): Elements | undefined {
   // ~1 KB per event is typical; the writer grows when events are smaller.
   const out = new ElementWriter(bytes.length >> 10);
+  const read: ReadElement = { end: 0, depth: 0, metadataObject: -1 };
   let i = skipSpace(bytes, 0, bytes.length);
   if (bytes[i] !== OPEN_BRACKET) return undefined;
   i = skipSpace(bytes, i + 1, bytes.length);
   if (bytes[i] === CLOSE_BRACKET) return skipSpace(bytes, i + 1, bytes.length) === bytes.length ? out.done() : undefined;
   for (;;) {
-    const end = scanValue(bytes, i, bytes.length, out);
+    const end = reader?.(bytes, i, bytes.length, out.count, read) ? out.add(i, read) : scanValue(bytes, i, bytes.length, out);
     if (end < 0) return undefined;
     i = skipSpace(bytes, end, bytes.length);
     const c = bytes[i];

@@ -15,7 +15,7 @@
  * publish hot path and uses one multi-row statement per request inside one transaction.
  */
 
-import type { ScannedBody } from '../api/events-body.ts';
+import type { EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import type { PreparedBody } from './publish-body.ts';
 
@@ -56,7 +56,11 @@ export interface AppendResult {
 
 /** A publish request's body (decoded, a JSON array's elements found), for EventLog.publishBody. */
 export interface PublishBodyRequest {
-  body: ScannedBody;
+  /**
+   * The body's bytes (api/events-body.ts publishBodyBytes: a BOM left out), not scanned yet: the writer thread finds
+   * the elements as it reads them (publish-body.ts readAndPreparePublishBody).
+   */
+  body: { format: EventsBodyFormat; bytes: Uint8Array };
   rules: OrgRules;
   /** Publish time: published_at, and the time of uids siemstream assigns. */
   now: number;

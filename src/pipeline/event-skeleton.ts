@@ -22,6 +22,7 @@
  * generated and mutated events). Bytes >= 0x80 are taken as UTF-8: the caller only asks for bodies that are valid
  * UTF-8 (api/events-body.ts flags others NOT_UTF8).
  */
+import type { ReadElement } from '../api/json-elements.ts';
 import { ATTRIBUTE_SHAPES, BASE_REQUIRED, OCSF_CLASSES } from '../ocsf/classes.ts';
 
 export type Skeleton = Record<string, unknown>;
@@ -107,11 +108,15 @@ const PRODUCT_MEMBERS = new KeySet([
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Per byte inside a string: 1 for what ends the plain run (quote, backslash, control characters). */
+/**
+ * Per byte inside a string: 1 for what ends the plain run (quote, backslash, control characters), 2 for the
+ * bytes of a multi-byte UTF-8 sequence (counted for UTF-16 indexes, then skipped).
+ */
 const STRING_STOP = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
 STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;
+for (let c = 0x80; c < 0x100; c++) STRING_STOP[c] = 2;
 const HEX = new Uint8Array(256);
 for (const c of Buffer.from('0123456789abcdefABCDEF', 'latin1')) HEX[c] = 1;
 const ESCAPABLE = new Uint8Array(256);
@@ -125,11 +130,25 @@ class Reader {
   pos: number;
   /** Set by readString: the value contains an escape. */
   escaped = false;
+  /** Bytes so far that are not UTF-16 units of their own (continuation bytes, less one per 4-byte sequence). */
+  extra = 0;
+  /** Deepest nesting of objects and arrays so far (the event object is 1). */
+  maxDepth = 0;
+  /** UTF-16 index, from `start`, of the top-level metadata object's `{` (-1: none). */
+  metadataObject = -1;
+  /** "metadata" and "tenant_uid" keys so far, at any depth (asSent). */
+  private metadataKeys = 0;
+  private tenantKeys = 0;
 
+  /**
+   * `asSent`: also gives up on what makes a text unfit to be stored as sent (event-json.ts isStorableText):
+   * line breaks between tokens, keys written with escapes, a repeated "metadata" or "tenant_uid" key.
+   */
   constructor(
     readonly b: Buffer,
-    start: number,
+    readonly start: number,
     readonly end: number,
+    readonly asSent: boolean,
   ) {
     this.pos = start;
   }
@@ -138,7 +157,10 @@ class Reader {
     const b = this.b;
     let i = this.pos;
     let c = b[i];
-    while (i < this.end && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = b[++i];
+    while (i < this.end && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+      if (c !== 0x20 && c !== 0x09 && this.asSent) throw GIVE_UP;
+      c = b[++i];
+    }
     this.pos = i;
     return i < this.end ? c! : -1;
   }
@@ -154,6 +176,11 @@ class Reader {
       if (i >= end) throw GIVE_UP;
       const c = b[i]!;
       if (c === QUOTE) break;
+      if (c >= 0x80) {
+        this.extra += c < 0xc0 ? 1 : c >= 0xf0 ? -1 : 0;
+        i++;
+        continue;
+      }
       if (c !== BACKSLASH) throw GIVE_UP; // a control character: not JSON
       const e = b[i + 1]!;
       if (i + 1 >= end || ESCAPABLE[e] === 0) throw GIVE_UP;
@@ -220,7 +247,10 @@ class Reader {
     switch (c) {
       case 0x7b: // {
         if (depth >= MAX_DEPTH) throw GIVE_UP;
-        if (role === Role.Metadata) return this.object(METADATA_MEMBERS, depth + 1);
+        if (role === Role.Metadata) {
+          this.metadataObject = this.pos - this.start - this.extra;
+          return this.object(METADATA_MEMBERS, depth + 1);
+        }
         if (role === Role.Product) return this.object(PRODUCT_MEMBERS, depth + 1);
         if (role === Role.Attribute) return this.object(ATTRIBUTE_MEMBERS, depth + 1);
         this.object(undefined, depth + 1);
@@ -256,6 +286,7 @@ class Reader {
   object(keys: KeySet | undefined, depth: number): Skeleton | undefined {
     // A plain object, as JSON.parse makes (no relevant key is an Object.prototype member).
     const out: Skeleton | undefined = keys ? {} : undefined;
+    if (depth > this.maxDepth) this.maxDepth = depth;
     this.pos++;
     let c = this.skipSpace();
     if (c === 0x7d) {
@@ -270,11 +301,10 @@ class Reader {
       if (this.skipSpace() !== 0x3a) throw GIVE_UP;
       this.pos++;
       let entry: { key: string; role: Role } | undefined;
-      if (keys) {
-        // A key written with escapes could spell a relevant one: not read here.
-        if (this.escaped) throw GIVE_UP;
-        entry = keys.find(this.b, keyStart + 1, keyEnd - 1);
-      }
+      // A key written with escapes could spell a relevant one: not read here.
+      if (this.escaped && (keys || this.asSent)) throw GIVE_UP;
+      if (this.asSent) this.countKey(keyStart + 1, keyEnd - 1);
+      if (keys) entry = keys.find(this.b, keyStart + 1, keyEnd - 1);
       if (entry) {
         out![entry.key] = this.value(entry.role, depth);
       } else {
@@ -288,9 +318,18 @@ class Reader {
     }
   }
 
+  /** A repeated "metadata" or "tenant_uid" key (at any depth) gives up: json-elements.ts flags it. */
+  private countKey(from: number, to: number): void {
+    const length = to - from;
+    if (length === 8 ? equalBytes(this.b, from, METADATA) && ++this.metadataKeys > 1 : length === 10 && equalBytes(this.b, from, TENANT_UID) && ++this.tenantKeys > 1) {
+      throw GIVE_UP;
+    }
+  }
+
   /** At `[`: one placeholder per item when `keep`, else syntax only. */
   array(keep: boolean, depth: number): readonly unknown[] {
     const out: unknown[] | undefined = keep ? [] : undefined;
+    if (depth > this.maxDepth) this.maxDepth = depth;
     this.pos++;
     let c = this.skipSpace();
     if (c === 0x5d) {
@@ -309,6 +348,13 @@ class Reader {
 }
 
 const TRUE = Buffer.from('true', 'latin1');
+const METADATA = Buffer.from('metadata', 'latin1');
+const TENANT_UID = Buffer.from('tenant_uid', 'latin1');
+
+function equalBytes(b: Uint8Array, at: number, word: Uint8Array): boolean {
+  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
+  return true;
+}
 const FALSE = Buffer.from('false', 'latin1');
 const NULL = Buffer.from('null', 'latin1');
 
@@ -317,11 +363,34 @@ const NULL = Buffer.from('null', 'latin1');
  * undefined when it is not read here (not an object, not JSON, or something this reader leaves to JSON.parse).
  */
 export function readEventSkeleton(bytes: Buffer, start: number, end: number): Skeleton | undefined {
-  const reader = new Reader(bytes, start, end);
+  const reader = new Reader(bytes, start, end, false);
   try {
     if (reader.skipSpace() !== 0x7b) return undefined;
     const skeleton = reader.object(TOP_LEVEL, 1)!;
     return reader.skipSpace() === -1 ? skeleton : undefined;
+  } catch (err) {
+    if (err === GIVE_UP) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * An element of a JSON array body read in one go (api/json-elements.ts ElementReader): the skeleton of the event
+ * object starting exactly at `start`, with where it ends, its depth and its metadata object in `read` (as the
+ * element scan would note them). Undefined, `read` untouched, when this reader leaves it to the scan: anything
+ * readEventSkeleton gives up on, a value that is not an object, and what the scan would flag (a line break
+ * between tokens, an escaped key, a repeated "metadata" or "tenant_uid" key), so that every element it reads is
+ * one whose text may be stored as sent. The body must be valid UTF-8 (api/events-body.ts checks).
+ */
+export function readEventSkeletonAt(bytes: Buffer, start: number, limit: number, read: ReadElement): Skeleton | undefined {
+  if (bytes[start] !== 0x7b) return undefined;
+  const reader = new Reader(bytes, start, limit, true);
+  try {
+    const skeleton = reader.object(TOP_LEVEL, 1)!;
+    read.end = reader.pos;
+    read.depth = reader.maxDepth;
+    read.metadataObject = reader.metadataObject;
+    return skeleton;
   } catch (err) {
     if (err === GIVE_UP) return undefined;
     throw err;

@@ -25,8 +25,17 @@ export function prepareKeptEvent(elements: BodyElements, i: number, rules: OrgRu
   const { table, bytes } = elements;
   if (!isStorableText(table.depth(i), table.flags(i))) return undefined;
   const event = readEventSkeleton(bytes, table.start(i), table.end(i));
+  return event && prepareFromSkeleton(event, elements, i, rules, now);
+}
+
+/**
+ * prepareKeptEvent of element `i` whose skeleton is already read (readEventSkeleton, or readEventSkeletonAt while
+ * the body's elements were found: its text is then storable).
+ */
+export function prepareFromSkeleton(event: Skeleton, elements: BodyElements, i: number, rules: OrgRules, now: number): NewEvent | undefined {
+  const { table } = elements;
   // No class_uid: a simple event, mapped to OCSF (not kept as sent), or an error.
-  if (event === undefined || event.class_uid === undefined || !validateOcsfEvent(event).ok) return undefined;
+  if (event.class_uid === undefined || !validateOcsfEvent(event).ok) return undefined;
   const metadata = event.metadata as Skeleton;
   const sentUid = metadata.uid;
   // normalize.ts: a missing metadata.uid is assigned.

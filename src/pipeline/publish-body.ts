@@ -5,14 +5,16 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scannedElements, type BodyElements, type EventsBody, type ScannedBody } from '../api/events-body.ts';
+import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
+import type { ElementReader } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
 import type { NewEvent } from './event-log.ts';
 import { KeptNewEvent } from './kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
-import { prepareKeptEvent } from './prepare-kept-event.ts';
+import { readEventSkeletonAt, type Skeleton } from './event-skeleton.ts';
+import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
 import type { RejectedEvent } from './publish.ts';
 
 /** The events of a body that are valid (to append) and those rejected (with request positions). */
@@ -44,8 +46,12 @@ export interface BodyPreparation {
   positions(rejected: RejectedEvent[]): RejectedEvent[];
 }
 
-/** Throws the SiemError of a body refused as a whole (not JSON, too many events …). */
-export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: number): BodyPreparation {
+/**
+ * Throws the SiemError of a body refused as a whole (not JSON, too many events …). `skeletons`: per element, its
+ * skeleton when it was read while the elements were found (readBodyElements), undefined when that reader left it
+ * to the general path.
+ */
+export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: number, skeletons?: readonly (Skeleton | undefined)[]): BodyPreparation {
   const elements = scannedElements(scanned);
   if (!elements) return eventsPreparation(parseScannedBody(scanned), rules, now);
   return {
@@ -54,7 +60,8 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
     // alone. Element indexes are request positions.
     prepare: (from, to, out, orgs) => {
       for (let i = from; i < to; i++) {
-        const fast = prepareKeptEvent(elements, i, rules, now);
+        const skeleton = skeletons?.[i];
+        const fast = skeletons ? skeleton && prepareFromSkeleton(skeleton, elements, i, rules, now) : prepareKeptEvent(elements, i, rules, now);
         if (fast) {
           pushValid(out, orgs, fast, fast instanceof KeptNewEvent ? i : -1);
           continue;
@@ -125,9 +132,36 @@ function requestPositions(body: EventsBody, rejected: RejectedEvent[]): Rejected
   return [...body.unparsable, ...mapped].sort((a, b) => a.index - b.index);
 }
 
+/**
+ * A publish body's bytes, found, read and prepared in the append worker: a JSON array's event objects are read
+ * (event-skeleton.ts readEventSkeletonAt) while their boundaries are found, so each is read once instead of
+ * scanned and then read; NDJSON and other bodies are scanned as scanEventsBody does. `elements`: the table of
+ * where each element is in `bytes` (json-elements.ts Elements data, `count` entries), for the caller, which keeps
+ * the bytes; absent for a body that is not an array or NDJSON.
+ */
+export function readAndPreparePublishBody(
+  bytes: Buffer,
+  format: EventsBodyFormat,
+  rules: OrgRules,
+  now: number,
+): { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } {
+  const skeletons: (Skeleton | undefined)[] = [];
+  const readElement: ElementReader = (b, start, limit, _index, read) => {
+    const skeleton = readEventSkeletonAt(b as Buffer, start, limit, read);
+    skeletons.push(skeleton);
+    return skeleton !== undefined;
+  };
+  const scanned = scanBodyBytes(bytes, format, format === 'json' ? readElement : undefined);
+  const elements = scanned.elements;
+  // Every element was offered to the reader, unless the body is not UTF-8 (then the reader is not used).
+  const read = elements && skeletons.length === elements.count ? skeletons : undefined;
+  const prepared = preparePublishBody(scanned, rules, now, read);
+  return { prepared, ...(elements && { elements: { data: elements.data, count: elements.count } }) };
+}
+
 /** The whole body at once (the append worker: no event loop to keep responsive there). */
-export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number): PreparedBody {
-  const preparation = bodyPreparation(scanned, rules, now);
+export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number, skeletons?: readonly (Skeleton | undefined)[]): PreparedBody {
+  const preparation = bodyPreparation(scanned, rules, now, skeletons);
   const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentElement: [] };
   preparation.prepare(0, preparation.count, out, new Set());
   out.rejected = preparation.positions(out.rejected);

@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { scanEventsBody, type EventsBodyFormat } from '../api/events-body.ts';
+import { publishBodyBytes, scanBodyBytes, type EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
@@ -126,14 +126,14 @@ export class Publisher {
     const stopTimer = this.#metrics.publishLatency.startTimer();
     try {
       const now = this.#now();
-      // Finding the elements happens here; parsing them is the bulk of the work (and the store's worker does it
-      // when it can): the two threads share the load.
-      const scanned = scanEventsBody(body, format);
+      // The store's writer thread, when it can, finds, parses and prepares the events as well as appending them
+      // (a JSON array's events are each read once there: publish-body.ts readAndPreparePublishBody).
+      const bytes = publishBodyBytes(body);
       if (this.#log.publishBody && ((this.#log.writerBacklog?.() ?? 0) < WRITER_BACKLOG_PARSE_HERE || this.#mainThreadLoad() > MAIN_BUSY_UTILIZATION)) {
-        const { append, ...prepared } = await this.#log.publishBody({ body: scanned, rules: opts, now });
+        const { append, ...prepared } = await this.#log.publishBody({ body: { format, bytes }, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
-      const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now));
+      const out = await this.#prepareInSlices(bodyPreparation(scanBodyBytes(bytes, format), opts, now));
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();

@@ -18,13 +18,18 @@ import type { PublishBodyRequest } from '../../pipeline/event-log.ts';
 import type { BodyRefusal, PreparedBody } from '../../pipeline/publish-body.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import type { AppendRequest, GroupAppend } from './append-transaction.ts';
-import { packPrepared } from './prepared-wire.ts';
+import { packPrepared, transferables } from './prepared-wire.ts';
 
 /** Bounds one transaction (and how long its callers wait); a larger backlog commits in several groups. */
 export const MAX_GROUP_EVENTS = 20_000;
 
-/** Parses and prepares a publish body, or says why the body is refused as a whole. */
-export type PreparePublish = (request: PublishBodyRequest) => { prepared: PreparedBody } | { refused: BodyRefusal };
+/**
+ * Parses and prepares a publish body, or says why the body is refused as a whole. `elements`: where the body's
+ * elements are (for the reply: the main thread makes the kept events' views of its bytes from it).
+ */
+export type PreparePublish = (
+  request: PublishBodyRequest,
+) => { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } | { refused: BodyRefusal };
 
 /** Makes every commit so far durable; calls back once it is (or with the error). */
 export type SyncWal = (done: (err: Error | null) => void) => void;
@@ -41,6 +46,7 @@ interface Member {
   id: number;
   append: AppendRequest;
   prepared?: PreparedBody;
+  elements?: { data: Int32Array; count: number };
 }
 
 type Committed = Extract<AppendOutcome, { result: unknown }>;
@@ -58,7 +64,7 @@ export function serveAppends(port: MessagePort, appendGroup: GroupAppend, opts: 
   const reply = (outcomes: AppendOutcome[]) => {
     if (outcomes.length === 0) return;
     // The prepared bodies' columns are moved, not copied.
-    const transfer = outcomes.flatMap((o) => ('prepared' in o && o.prepared ? [o.prepared.sent.buffer, o.prepared.numbers.buffer, o.prepared.orgs.buffer] : []));
+    const transfer = outcomes.flatMap((o) => ('prepared' in o && o.prepared ? transferables(o.prepared) : []));
     port.postMessage({ kind: 'settled', outcomes } satisfies AppendWorkerReply, transfer as ArrayBuffer[]);
   };
 
@@ -121,7 +127,7 @@ function toMember(request: Exclude<AppendWorkerRequest, { kind: 'close' }>, prep
   try {
     const outcome = preparePublish(request);
     if ('refused' in outcome) return { id: request.id, refused: outcome.refused };
-    return { id: request.id, append: { events: outcome.prepared.valid, now: request.now }, prepared: outcome.prepared };
+    return { id: request.id, append: { events: outcome.prepared.valid, now: request.now }, prepared: outcome.prepared, elements: outcome.elements };
   } catch (err) {
     // A bug, not the body's fault: this request fails (500), the others carry on.
     return { id: request.id, failed: describeFailure(err) };
@@ -136,7 +142,7 @@ function commitGroup(commit: number, members: Member[], appendGroup: GroupAppend
     const failed = describeFailure(err);
     return members.map((m) => ({ id: m.id, failed }));
   }
-  return members.map((m, i) => ({ id: m.id, commit, result: results[i]!, ...(m.prepared && { prepared: packPrepared(m.prepared) }) }));
+  return members.map((m, i) => ({ id: m.id, commit, result: results[i]!, ...(m.prepared && { prepared: packPrepared(m.prepared, m.elements) }) }));
 }
 
 function describeFailure(err: unknown): AppendFailure {

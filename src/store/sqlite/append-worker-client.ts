@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../../pipeline/event-log.ts';
-import { scannedElements } from '../../api/events-body.ts';
+import { Elements } from '../../api/json-elements.ts';
 import { refusalError } from '../../pipeline/publish-body.ts';
 import type { AppendOutcome, AppendWorkerData, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import { unpackPrepared } from './prepared-wire.ts';
@@ -64,19 +64,24 @@ export class AppendWorkerClient {
   }
 
   /**
-   * EventLog.publishBody: the worker parses, prepares and appends the scanned body. The caller keeps its bytes
-   * (the kept events of the reply are views of them, for delivery); the worker gets a copy.
+   * EventLog.publishBody: the worker finds, parses, prepares and appends the body's events. The caller keeps its
+   * bytes (the kept events of the reply are views of them, for delivery, located by the element table the worker
+   * sends back); the worker gets a copy.
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
-    const elements = scannedElements(request.body);
+    const { format, bytes } = request.body;
+    const kept = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // The worker gets its own copy of the bytes, made here and moved: a structured clone would allocate the
     // megabyte in the worker thread's malloc arena, where freed bodies fragmented into resident memory (bench (c)).
-    const body = request.body.elements ? { ...request.body, elements: { ...request.body.elements, bytes: new Uint8Array(request.body.elements.bytes) } } : request.body;
-    const transfer = body.elements ? [body.elements.bytes.buffer as ArrayBuffer] : [];
+    const copy = new Uint8Array(bytes);
     return this.#request(
-      (id) => ({ kind: 'publish', id, ...request, body }),
-      (outcome) => ({ ...unpackPrepared(outcome.prepared!, elements), append: outcome.result }),
-      transfer,
+      (id) => ({ kind: 'publish', id, ...request, body: { format, bytes: copy } }),
+      (outcome) => {
+        const wire = outcome.prepared!;
+        const table = wire.elements && new Elements(wire.elements.data, wire.elements.count);
+        return { ...unpackPrepared(wire, table && { bytes: kept, table, lines: format === 'ndjson' }), append: outcome.result };
+      },
+      [copy.buffer],
     );
   }
 

@@ -1,10 +1,11 @@
 /** The append worker's preparation of a 'publish' body (pipeline/publish-body.ts), with whole-body refusals as data. */
-import { bodyRefusal, preparePublishBody } from '../../pipeline/publish-body.ts';
+import { bodyRefusal, readAndPreparePublishBody } from '../../pipeline/publish-body.ts';
 import type { PreparePublish } from './append-server.ts';
 
 export const preparePublish: PreparePublish = ({ body, rules, now }) => {
   try {
-    return { prepared: preparePublishBody(body, rules, now) };
+    const { bytes, format } = body;
+    return readAndPreparePublishBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, rules, now);
   } catch (err) {
     const refusal = bodyRefusal(err);
     if (refusal) return { refused: refusal };

@@ -22,10 +22,19 @@ export interface PreparedWire {
   numbers: Float64Array;
   /** Per event: index into orgIds. */
   orgs: Uint32Array;
+  /** Where the body's elements are (json-elements.ts Elements data), when the worker found them. */
+  elements?: { data: Int32Array; count: number };
 }
 
-/** In the worker. Its typed arrays are meant to be transferred, not copied. */
-export function packPrepared(prepared: PreparedBody): PreparedWire {
+/** A wire's typed arrays: moved to the main thread, not copied. */
+export function transferables(wire: PreparedWire): ArrayBuffer[] {
+  const buffers = [wire.sent.buffer, wire.numbers.buffer, wire.orgs.buffer] as ArrayBuffer[];
+  if (wire.elements) buffers.push(wire.elements.data.buffer as ArrayBuffer);
+  return buffers;
+}
+
+/** In the worker. Its typed arrays are meant to be transferred, not copied (transferables). */
+export function packPrepared(prepared: PreparedBody, elements?: PreparedWire['elements']): PreparedWire {
   const { valid, sentElement, orgIds } = prepared;
   const count = valid.length;
   const sent = new Int32Array(count);
@@ -44,7 +53,7 @@ export function packPrepared(prepared: PreparedBody): PreparedWire {
     numbers[3 * i + 2] = e.time;
     orgs[i] = orgIndex.get(e.orgId)!;
   }
-  return { rejected: prepared.rejected, orgIds, count, sent, texts, uids, numbers, orgs };
+  return { rejected: prepared.rejected, orgIds, count, sent, texts, uids, numbers, orgs, ...(elements && { elements }) };
 }
 
 /** On the main thread; `elements`: those of the body the worker prepared (undefined: it had none, so no event is an element). */

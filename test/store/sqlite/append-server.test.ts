@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scanEventsBody } from '../../../src/api/events-body.ts';
+import { publishBodyBytes } from '../../../src/api/events-body.ts';
 import type { NewEvent } from '../../../src/pipeline/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import type { AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from '../../../src/store/sqlite/append-protocol.ts';
@@ -24,7 +24,7 @@ import { tempDir } from '../../helpers/stores.ts';
 const ev = (uid: string): NewEvent => ({ orgId: 'org-a', uid, classUid: 3002, severityId: 1, time: 1, json: `{"uid":"${uid}"}` });
 const append = (id: number, uids: string[], now = 100): AppendWorkerRequest => ({ kind: 'append', id, events: uids.map(ev), now });
 const login = (id: string) => ({ type: 'user.login', id, user: { user_id: 'u-1' } });
-const publish = (id: number, body: string): AppendWorkerRequest => ({ kind: 'publish', id, body: scanEventsBody(body, 'json'), rules: { orgId: 'org-p' }, now: 100 });
+const publish = (id: number, body: string): AppendWorkerRequest => ({ kind: 'publish', id, body: { format: 'json', bytes: publishBodyBytes(body) }, rules: { orgId: 'org-p' }, now: 100 });
 
 let dir: string;
 let path: string;

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanEventsBody } from '../../../src/api/events-body.ts';
+import { publishBodyBytes } from '../../../src/api/events-body.ts';
 import type { NewEvent } from '../../../src/pipeline/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { createSqliteAdapter } from '../../../src/store/sqlite/adapter.ts';
@@ -100,10 +100,9 @@ describe('append worker', () => {
     // Over 4 KiB: its own ArrayBuffer, not Buffer's pool (which postMessage never moves).
     const uids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     const texts = uids.map((uid) => JSON.stringify(authenticationEvent({ metadata: { ...authenticationEvent().metadata, uid, tenant_uid: 'org-a' } })));
-    const scanned = scanEventsBody(`[${texts.join(',')}]`, 'json');
-    const bytes = scanned.elements!.bytes;
+    const bytes = publishBodyBytes(`[${texts.join(',')}]`);
     const length = bytes.byteLength;
-    const out = await client.publishBody({ body: scanned, rules: { allowedOrgs: 'any', orgId: 'org-a' }, now: 1 });
+    const out = await client.publishBody({ body: { format: 'json', bytes }, rules: { allowedOrgs: 'any', orgId: 'org-a' }, now: 1 });
     await client.close();
     expect(bytes.byteLength).toBeGreaterThan(4096);
     expect(out.append).toMatchObject({ appended: 20, duplicates: 0 });
