@@ -48,7 +48,7 @@ export interface BodyPreparation {
 
 /**
  * Throws the SiemError of a body refused as a whole (not JSON, too many events …). `skeletons`: per element, its
- * skeleton when it was read while the elements were found (readBodyElements), undefined when that reader left it
+ * skeleton when it was read while the elements were found (readPublishBody), undefined when that reader left it
  * to the general path.
  */
 export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: number, skeletons?: readonly (Skeleton | undefined)[]): BodyPreparation {
@@ -133,18 +133,12 @@ function requestPositions(body: EventsBody, rejected: RejectedEvent[]): Rejected
 }
 
 /**
- * A publish body's bytes, found, read and prepared in the append worker: a JSON array's event objects are read
+ * A publish body's bytes (api/events-body.ts publishBodyBytes) scanned: a JSON array's event objects are read
  * (event-skeleton.ts readEventSkeletonAt) while their boundaries are found, so each is read once instead of
- * scanned and then read; NDJSON and other bodies are scanned as scanEventsBody does. `elements`: the table of
- * where each element is in `bytes` (json-elements.ts Elements data, `count` entries), for the caller, which keeps
- * the bytes; absent for a body that is not an array or NDJSON.
+ * scanned and then read; NDJSON and other bodies are scanned as scanEventsBody does. `skeletons`: for
+ * bodyPreparation, when the reader was used. Throws the SiemError of a body refused as a whole.
  */
-export function readAndPreparePublishBody(
-  bytes: Buffer,
-  format: EventsBodyFormat,
-  rules: OrgRules,
-  now: number,
-): { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } {
+export function readPublishBody(bytes: Buffer, format: EventsBodyFormat): { scanned: ScannedBody; skeletons?: (Skeleton | undefined)[] } {
   const skeletons: (Skeleton | undefined)[] = [];
   const readElement: ElementReader = (b, start, limit, _index, read) => {
     const skeleton = readEventSkeletonAt(b as Buffer, start, limit, read);
@@ -152,10 +146,25 @@ export function readAndPreparePublishBody(
     return skeleton !== undefined;
   };
   const scanned = scanBodyBytes(bytes, format, format === 'json' ? readElement : undefined);
-  const elements = scanned.elements;
   // Every element was offered to the reader, unless the body is not UTF-8 (then the reader is not used).
-  const read = elements && skeletons.length === elements.count ? skeletons : undefined;
-  const prepared = preparePublishBody(scanned, rules, now, read);
+  const read = scanned.elements && skeletons.length === scanned.elements.count;
+  return read ? { scanned, skeletons } : { scanned };
+}
+
+/**
+ * readPublishBody and preparePublishBody, in the append worker. `elements`: the table of where each element is
+ * in `bytes` (json-elements.ts Elements data, `count` entries), for the caller, which keeps the bytes; absent for
+ * a body that is not an array or NDJSON.
+ */
+export function readAndPreparePublishBody(
+  bytes: Buffer,
+  format: EventsBodyFormat,
+  rules: OrgRules,
+  now: number,
+): { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } {
+  const { scanned, skeletons } = readPublishBody(bytes, format);
+  const elements = scanned.elements;
+  const prepared = preparePublishBody(scanned, rules, now, skeletons);
   return { prepared, ...(elements && { elements: { data: elements.data, count: elements.count } }) };
 }
 

@@ -12,12 +12,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { publishBodyBytes, scanBodyBytes, type EventsBodyFormat } from '../api/events-body.ts';
+import { publishBodyBytes, type EventsBodyFormat } from '../api/events-body.ts';
 import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
 import type { Metrics } from './metrics.ts';
-import { bodyPreparation, eventsPreparation, type BodyPreparation, type PreparedBody } from './publish-body.ts';
+import { bodyPreparation, eventsPreparation, readPublishBody, type BodyPreparation, type PreparedBody } from './publish-body.ts';
 
 export type PublishOptions = OrgRules;
 
@@ -133,7 +133,8 @@ export class Publisher {
         const { append, ...prepared } = await this.#log.publishBody({ body: { format, bytes }, rules: opts, now });
         return this.#appended(prepared, new Set(prepared.orgIds), append, now);
       }
-      const out = await this.#prepareInSlices(bodyPreparation(scanBodyBytes(bytes, format), opts, now));
+      const { scanned, skeletons } = readPublishBody(bytes, format);
+      const out = await this.#prepareInSlices(bodyPreparation(scanned, opts, now, skeletons));
       return await this.#append(out.prepared, out.orgs, now);
     } finally {
       stopTimer();
