@@ -35,7 +35,7 @@ const USAGE = `usage: npm run bench -- [options]
   --sng-batch-timeout MS  syslog-ng http() batch-timeout (default 1000, as SIEM_FLUSH_INTERVAL_MS)
   --no-install            do not apt-get install syslog-ng when it is missing
   --cpu-prof              profile the service (node --cpu-prof) and print its top hot spots
-  --node-options FLAGS    NODE_OPTIONS for the service only, e.g. "--max-old-space-size=128"
+  --node-options=FLAGS    node / V8 flags on the service's command line only, e.g. --node-options="--heap-growing-percent=150"
   --keep                  keep data dirs (service logs, databases, syslog-ng buffers)
   --json FILE             also write the results as JSON
 PostgreSQL mode (scale-out):
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
       : `siemstream: embedded SQLite store, 1 instance, node ${process.version}; `) +
       `splunk_hec destinations, batch_size 1000, compression ${ctx.compression}; ` +
       `events ~${freshEvents().averageBytes} B OCSF JSON, published 1,000 per request, 4 requests in flight` +
-      (ctx.nodeOptions ? `; service NODE_OPTIONS=${ctx.nodeOptions}` : ''),
+      (ctx.nodeOptions ? `; service node flags ${ctx.nodeOptions}` : ''),
     `delivered/s = unique events at the receiver ÷ (last receipt − first publish); latencies from the publish request's start (scheduled start in (d))`,
   ];
   const harnessLine = harness.line();

@@ -36,7 +36,7 @@ export interface BenchContext {
   keep: boolean;
   cpuProfDir?: string;
   compression: 'none' | 'gzip';
-  /** NODE_OPTIONS for the service (--node-options). */
+  /** Node / V8 flags for the service's command line (--node-options). */
   nodeOptions?: string;
 }
 

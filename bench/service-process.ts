@@ -21,6 +21,8 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** Write a V8 CPU profile into this directory when the service exits (node --cpu-prof). */
   cpuProfDir?: string;
+  /** Node / V8 flags, before the script on the command line. */
+  nodeFlags?: string[];
 }
 
 export interface ServiceInstance {
@@ -42,7 +44,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceInstanc
   Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), SIEM_DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn' }, opts.env);
 
   // One folder per service, V8's default file names: each thread (main, append worker) writes its own profile.
-  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.cpuProfDir, opts.name)}`] : [];
+  const nodeArgs = [...(opts.nodeFlags ?? []), ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.cpuProfDir, opts.name)}`] : [])];
   const child = track(spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'siemstream.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const log = createWriteStream(join(opts.dataDir, `${opts.name}.log`));
   let tail = '';

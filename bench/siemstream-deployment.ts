@@ -22,7 +22,10 @@ export interface DeploymentOptions {
   /** Keep the data dir (logs, database) after stop. */
   keep?: boolean;
   cpuProfDir?: string;
-  /** NODE_OPTIONS for the service processes (e.g. `--max-old-space-size=128`). */
+  /**
+   * Node / V8 flags for the service processes' command line (e.g. `--heap-growing-percent=150`: NODE_OPTIONS
+   * accepts only a few V8 flags).
+   */
   nodeOptions?: string;
   /** SIEM_FLUSH_INTERVAL_MS; the service default (1000) when absent. */
   flushIntervalMs?: number;
@@ -67,7 +70,6 @@ export async function startDeployment(opts: DeploymentOptions): Promise<Deployme
     SIEM_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     SIEM_EGRESS_ALLOW: '127.0.0.1',
     ...(opts.flushIntervalMs !== undefined && { SIEM_FLUSH_INTERVAL_MS: String(opts.flushIntervalMs) }),
-    ...(opts.nodeOptions !== undefined && { NODE_OPTIONS: opts.nodeOptions }),
   };
   const instances: ServiceInstance[] = [];
   try {
@@ -76,7 +78,7 @@ export async function startDeployment(opts: DeploymentOptions): Promise<Deployme
       env.DATABASE_URL = database.url;
     }
     // One after the other: the first migrates, the others find the schema ready.
-    for (let i = 1; i <= count; i++) instances.push(await startService({ name: `siemstream-${opts.label}-${i}`, dataDir, env, cpuProfDir: opts.cpuProfDir }));
+    for (let i = 1; i <= count; i++) instances.push(await startService({ name: `siemstream-${opts.label}-${i}`, dataDir, env, cpuProfDir: opts.cpuProfDir, nodeFlags: opts.nodeOptions?.split(/\s+/).filter(Boolean) }));
   } catch (err) {
     await Promise.all(instances.map((i) => i.stop()));
     if (!opts.keep) await database?.drop().catch(() => {});
