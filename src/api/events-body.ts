@@ -6,8 +6,9 @@
  *
  * Three steps, so that the work can be split between threads: readEventsBody (the request stream → bytes,
  * decompressed on the thread pool), scanEventsBody (where a JSON array's elements, or NDJSON's lines, are in the
- * bytes: json-elements.ts; each decoded on its own) and parseScannedBody (JSON.parse of each element: with
- * SQLite the append worker does this, see pipeline/publish-body.ts). Elements are parsed one by one so that each
+ * bytes: json-elements.ts; each decoded on its own) and parseScannedBody (JSON.parse of each element). With
+ * SQLite the append worker does the last two, and reads a JSON array's events while it finds them
+ * (pipeline/publish-body.ts readPublishBody). Elements are parsed one by one so that each
  * event's own text can be stored as is; `{"events": [...]}` is parsed whole (its events are re-serialised).
  * parseEventsBody = the last two.
  */
