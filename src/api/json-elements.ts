@@ -128,6 +128,9 @@ class ElementWriter {
   }
 }
 
+/** An element table as plain data (it crosses between threads): Elements' data and count. */
+export type ElementTable = Pick<Elements, 'data' | 'count'>;
+
 /** What an ElementReader found out about the element it read (the fields of Elements). */
 export interface ReadElement {
   end: number;
@@ -306,7 +309,8 @@ function scanComposite(bytes: Uint8Array, start: number, limit: number, out: Ele
 const METADATA_KEY = Buffer.from('"metadata"');
 const TENANT_KEY = Buffer.from('"tenant_uid"');
 
-function matches(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
+/** `bytes` at `at` spell `key`. */
+export function matches(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
   for (let k = 0; k < key.length; k++) if (bytes[at + k] !== key[k]) return false;
   return true;
 }

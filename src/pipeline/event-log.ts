@@ -54,7 +54,7 @@ export interface AppendResult {
   lastSeq: number;
 }
 
-/** A publish request's body (decoded, a JSON array's elements found), for EventLog.publishBody. */
+/** A publish request, for EventLog.publishBody. */
 export interface PublishBodyRequest {
   /**
    * The body's bytes (api/events-body.ts publishBodyBytes: a BOM left out), not scanned yet: the writer thread finds

@@ -22,7 +22,7 @@
  * generated and mutated events). Bytes >= 0x80 are taken as UTF-8: the caller only asks for bodies that are valid
  * UTF-8 (api/events-body.ts flags others NOT_UTF8).
  */
-import type { ReadElement } from '../api/json-elements.ts';
+import { matches, type ReadElement } from '../api/json-elements.ts';
 import { ATTRIBUTE_SHAPES, BASE_REQUIRED, OCSF_CLASSES } from '../ocsf/classes.ts';
 
 export type Skeleton = Record<string, unknown>;
@@ -321,7 +321,7 @@ class Reader {
   /** A repeated "metadata" or "tenant_uid" key (at any depth) gives up: json-elements.ts flags it. */
   private countKey(from: number, to: number): void {
     const length = to - from;
-    if (length === 8 ? equalBytes(this.b, from, METADATA) && ++this.metadataKeys > 1 : length === 10 && equalBytes(this.b, from, TENANT_UID) && ++this.tenantKeys > 1) {
+    if (length === 8 ? matches(this.b, from, METADATA) && ++this.metadataKeys > 1 : length === 10 && matches(this.b, from, TENANT_UID) && ++this.tenantKeys > 1) {
       throw GIVE_UP;
     }
   }
@@ -348,15 +348,10 @@ class Reader {
 }
 
 const TRUE = Buffer.from('true', 'latin1');
-const METADATA = Buffer.from('metadata', 'latin1');
-const TENANT_UID = Buffer.from('tenant_uid', 'latin1');
-
-function equalBytes(b: Uint8Array, at: number, word: Uint8Array): boolean {
-  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
-  return true;
-}
 const FALSE = Buffer.from('false', 'latin1');
 const NULL = Buffer.from('null', 'latin1');
+const METADATA = Buffer.from('metadata', 'latin1');
+const TENANT_UID = Buffer.from('tenant_uid', 'latin1');
 
 /**
  * The skeleton of the JSON object in bytes [start, end) (exactly one value, whitespace around it allowed), or

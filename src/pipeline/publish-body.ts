@@ -6,7 +6,7 @@
  * the main thread in slices (Publisher.publishBody).
  */
 import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
-import type { ElementReader } from '../api/json-elements.ts';
+import type { ElementReader, ElementTable } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { OrgRules } from './event-org.ts';
@@ -161,7 +161,7 @@ export function readAndPreparePublishBody(
   format: EventsBodyFormat,
   rules: OrgRules,
   now: number,
-): { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } {
+): { prepared: PreparedBody; elements?: ElementTable } {
   const { scanned, skeletons } = readPublishBody(bytes, format);
   const elements = scanned.elements;
   const prepared = preparePublishBody(scanned, rules, now, skeletons);

@@ -14,6 +14,7 @@
  * request it covered (appended, but not known to be durable: the caller must retry; uids de-duplicate).
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { ElementTable } from '../../api/json-elements.ts';
 import type { PublishBodyRequest } from '../../pipeline/event-log.ts';
 import type { BodyRefusal, PreparedBody } from '../../pipeline/publish-body.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
@@ -29,7 +30,7 @@ export const MAX_GROUP_EVENTS = 20_000;
  */
 export type PreparePublish = (
   request: PublishBodyRequest,
-) => { prepared: PreparedBody; elements?: { data: Int32Array; count: number } } | { refused: BodyRefusal };
+) => { prepared: PreparedBody; elements?: ElementTable } | { refused: BodyRefusal };
 
 /** Makes every commit so far durable; calls back once it is (or with the error). */
 export type SyncWal = (done: (err: Error | null) => void) => void;
@@ -46,7 +47,7 @@ interface Member {
   id: number;
   append: AppendRequest;
   prepared?: PreparedBody;
-  elements?: { data: Int32Array; count: number };
+  elements?: ElementTable;
 }
 
 type Committed = Extract<AppendOutcome, { result: unknown }>;

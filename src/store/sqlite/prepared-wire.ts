@@ -6,6 +6,7 @@
  * remaining fields as columns.
  */
 import { elementBytes, type BodyElements } from '../../api/events-body.ts';
+import type { ElementTable } from '../../api/json-elements.ts';
 import type { NewEvent } from '../../pipeline/event-log.ts';
 import { KeptNewEvent } from '../../pipeline/kept-event.ts';
 import type { PreparedBody } from '../../pipeline/publish-body.ts';
@@ -23,7 +24,7 @@ export interface PreparedWire {
   /** Per event: index into orgIds. */
   orgs: Uint32Array;
   /** Where the body's elements are (json-elements.ts Elements data), when the worker found them. */
-  elements?: { data: Int32Array; count: number };
+  elements?: ElementTable;
 }
 
 /** A wire's typed arrays: moved to the main thread, not copied. */
