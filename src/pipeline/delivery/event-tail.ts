@@ -20,8 +20,8 @@
  * Memory: only what readers need, at most `maxBytes` (the events' UTF-8 JSON bytes plus a per-event overhead;
  * the oldest go first, seq-window.ts). Held events survive young-generation GCs and get promoted, so holding
  * events nobody will read is not free (a destination in an outage, every stream behind the tail): the tail
- * keeps only the events after the slowest position a stream read from it in the last second, or just
- * the latest append when no stream did.
+ * keeps only the events after the slowest position a stream read from it in the last few seconds (ACTIVE_READER_MS),
+ * or just the latest append when no stream did.
  */
 import type { AppendedNotice } from '../publish.ts';
 import type { ReadOptions, StoredEvent } from '../event-log.ts';
@@ -34,8 +34,13 @@ import { SeqWindow, type WindowRead } from './seq-window.ts';
  * reading it from the log does.
  */
 export const DEFAULT_TAIL_MAX_BYTES = 16 * 1024 * 1024;
-/** A stream that read the tail this recently still counts (its read-ahead may be full for a while). */
-const ACTIVE_READER_MS = 1000;
+/**
+ * A stream that read the tail this recently still counts (its read-ahead may be full for a while). Longer than the
+ * delivery engine's idle poll (engine.ts pollIntervalMs, 1 s): a caught-up stream polls the tail that often while
+ * nothing is published, and must still count when a burst of appends arrives before its wake-up read runs, or it
+ * would find only the latest append here and read the others from the log.
+ */
+export const ACTIVE_READER_MS = 3000;
 
 export type TailQuery = Pick<ReadOptions, 'orgId' | 'classUids' | 'minSeverity'>;
 
@@ -104,9 +109,11 @@ export class EventTail {
    * afterSeq + 1 onwards or holds nothing after afterSeq: the caller asks the log.
    */
   read(afterSeq: number, toSeq: number, query: TailQuery, limit: number, reader?: object): WindowRead | undefined {
+    // A stream far behind the tail is not kept in it: holding events for it would only help once it caught up. One
+    // that just fell behind (a slow moment) is: it reads the gap from the log and is back here a read or two later,
+    // instead of chasing the latest append. Before the first notice every position counts (see neededAfter).
+    if (reader && (!this.anchored || this.isNear(afterSeq))) this.readers.set(reader, { afterSeq, at: this.now() });
     if (!this.anchored) return undefined;
-    // A stream behind the tail is not kept in it: holding events for it would only help once it caught up.
-    if (reader && afterSeq >= this.window.start) this.readers.set(reader, { afterSeq, at: this.now() });
     return this.window.read(afterSeq, toSeq, limit, matcher(query));
   }
 
@@ -115,15 +122,23 @@ export class EventTail {
     this.readers.delete(reader);
   }
 
-  /** The seq after which the tail must keep events: the slowest recent reader's position, at most `latest`. */
+  /**
+   * The seq after which the tail must keep events: the slowest recent reader's position, at most `latest` (below
+   * the tail's start: keep everything, within maxBytes). Readers far behind do not count.
+   */
   private neededAfter(latest: number): number {
     const since = this.now() - ACTIVE_READER_MS;
     let after = latest;
     for (const [reader, r] of this.readers) {
       if (r.at < since) this.readers.delete(reader);
-      else if (r.afterSeq < after) after = r.afterSeq;
+      else if (r.afterSeq < after && this.isNear(r.afterSeq)) after = r.afterSeq;
     }
     return after;
+  }
+
+  /** In the tail, or behind its start by no more than it holds. */
+  private isNear(afterSeq: number): boolean {
+    return afterSeq >= this.window.start - this.window.length;
   }
 
   /** Empty at `seq`: the next append must start at seq + 1 to be taken in. */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventTail, type TailQuery } from '../../../src/pipeline/delivery/event-tail.ts';
+import { ACTIVE_READER_MS, EventTail, type TailQuery } from '../../../src/pipeline/delivery/event-tail.ts';
 import type { NewEvent, StoredEvent } from '../../../src/pipeline/event-log.ts';
 import { KeptStoredEvent } from '../../../src/pipeline/kept-event.ts';
 import type { AppendedNotice } from '../../../src/pipeline/publish.ts';
@@ -142,7 +142,7 @@ describe('EventTail', () => {
     tail.read(4, 4, {}, 100, fast);
     tail.add(log.append([newEvent()], 0, 0)); // 5
     expect([tail.start, tail.end]).toEqual([3, 5]);
-    clock += 1500; // slow has not read for a while: no longer held for
+    clock += ACTIVE_READER_MS + 1; // slow has not read for a while: no longer held for
     tail.read(5, 5, {}, 100, fast);
     tail.add(log.append([newEvent()], 0, 0)); // 6
     expect([tail.start, tail.end]).toEqual([5, 6]);
@@ -153,6 +153,62 @@ describe('EventTail', () => {
     tail.read(1, 7, {}, 100, slow);
     tail.add(log.append([newEvent()], 0, 0)); // 8
     expect([tail.start, tail.end]).toEqual([7, 8]);
+  });
+
+  it('a caught-up stream between its idle polls keeps a burst of appends held for it', () => {
+    let clock = 0;
+    const log = new ModelLog();
+    const tail = new EventTail(1_000_000, () => clock);
+    const stream = {};
+    // The stream polls before anything is published (the tail is not anchored yet: it reads the log).
+    expect(tail.read(0, 0, {}, 100, stream)).toBeUndefined();
+    clock += 900;
+    // A burst: several appends land before the stream's wake-up read runs.
+    for (let i = 0; i < 4; i++) tail.add(log.append([newEvent(), newEvent()], 0, clock)); // 1-8
+    expect([tail.start, tail.end]).toEqual([0, 8]);
+    expect(seqs(tail.read(0, 8, {}, 100, stream)!.events)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Idle again, polling once a second (engine pollIntervalMs): still counts at its position.
+    clock += 1000;
+    tail.read(8, 8, {}, 100, stream);
+    clock += 1000;
+    for (let i = 0; i < 3; i++) tail.add(log.append([newEvent()], 0, clock)); // 9-11
+    expect(seqs(tail.read(8, 11, {}, 100, stream)!.events)).toEqual([9, 10, 11]);
+    // A stream that stopped reading (a destination in an outage) no longer holds the tail back.
+    clock += ACTIVE_READER_MS + 1;
+    for (let i = 0; i < 2; i++) tail.add(log.append([newEvent()], 0, clock)); // 12-13
+    expect([tail.start, tail.end]).toEqual([12, 13]);
+  });
+
+  it('a stream that just fell behind the tail is held for; one far behind is not', () => {
+    const log = new ModelLog();
+    const tail = new EventTail(1_000_000, () => 0);
+    const [lagging, far] = [{}, {}];
+    tail.add(log.append(Array.from({ length: 10 }, newEvent), 0, 0)); // 1-10
+    tail.read(10, 10, {}, 100, lagging);
+    tail.add(log.append(Array.from({ length: 10 }, newEvent), 0, 0)); // 11-20, held for lagging (after 10)
+    expect([tail.start, tail.end]).toEqual([10, 20]);
+    tail.forget(lagging);
+    tail.add(log.append([newEvent()], 0, 0)); // 21: nobody reads, only the latest append stays
+    expect([tail.start, tail.end]).toEqual([20, 21]);
+    for (let i = 0; i < 9; i++) tail.add(log.append([newEvent()], 0, 0)); // 22-30
+    expect([tail.start, tail.end]).toEqual([29, 30]);
+    // 28 is one behind the start (the tail holds one event): it reads 29 from the log, and the tail keeps 29 on.
+    expect(tail.read(28, 30, {}, 100, lagging)).toBeUndefined();
+    expect(tail.read(5, 30, {}, 100, far)).toBeUndefined();
+    tail.add(log.append([newEvent(), newEvent()], 0, 0)); // 31-32
+    expect([tail.start, tail.end]).toEqual([29, 32]);
+    expect(seqs(tail.read(29, 32, {}, 100, lagging)!.events)).toEqual([30, 31, 32]);
+  });
+
+  it('a stream registered before the first append but behind it does not hold the tail', () => {
+    const log = new ModelLog();
+    log.append([newEvent(), newEvent(), newEvent()], 0, 0); // 1-3, appended before this instance's tail existed
+    const tail = new EventTail(1_000_000, () => 0);
+    const behind = {};
+    expect(tail.read(0, 3, {}, 100, behind)).toBeUndefined();
+    tail.add(log.append([newEvent()], 0, 0)); // 4: anchors at 3; the stream at 0 reads the log
+    tail.add(log.append([newEvent()], 0, 0)); // 5
+    expect([tail.start, tail.end]).toEqual([4, 5]);
   });
 
   it('property: any answer is exactly the log’s matching events of the range it claims, in order', () => {
