@@ -165,6 +165,7 @@ export function readAndPreparePublishBody(
   const { scanned, skeletons } = readPublishBody(bytes, format);
   const elements = scanned.elements;
   const prepared = preparePublishBody(scanned, rules, now, skeletons);
+  // The table only, not the scanned body's bytes: they would be copied back to the caller, which has them.
   return { prepared, ...(elements && { elements: { data: elements.data, count: elements.count } }) };
 }
 

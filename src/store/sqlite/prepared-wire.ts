@@ -35,7 +35,7 @@ export function transferables(wire: PreparedWire): ArrayBuffer[] {
 }
 
 /** In the worker. Its typed arrays are meant to be transferred, not copied (transferables). */
-export function packPrepared(prepared: PreparedBody, elements?: PreparedWire['elements']): PreparedWire {
+export function packPrepared(prepared: PreparedBody, elements?: ElementTable): PreparedWire {
   const { valid, sentElement, orgIds } = prepared;
   const count = valid.length;
   const sent = new Int32Array(count);
