@@ -35,6 +35,10 @@ const CR = 0x0d;
 const STRING_PLAIN = new Uint8Array(256);
 for (let c = 0; c < 0x80; c++) STRING_PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
 
+/** 1 for the bytes a JSON value can start with: `{ [ "`, a minus sign, a digit, and t f n (true, false, null). */
+const VALUE_START = new Uint8Array(256);
+for (const c of Buffer.from('{["-0123456789tfn', 'latin1')) VALUE_START[c] = 1;
+
 const isSpace = (c: number) => c === 0x20 || c === LF || c === CR || c === 0x09;
 
 /** Element flags. */
@@ -188,8 +192,9 @@ export function ndjsonLines(bytes: Uint8Array, blank: (from: number, to: number)
     const start = skipSpace(bytes, from, to);
     if (start < to) {
       const count = out.count;
-      // No JSON value starts with a non-ASCII byte (it may be whitespace JSON does not know, e.g. U+00A0).
-      const end = bytes[start]! < 0x80 ? scanValue(bytes, start, to, out) : -1;
+      // A line whose first byte cannot start a JSON value holds none: it may be whitespace JSON does not know but
+      // String#trim does (U+00A0, \v, \f), which `blank` then tells.
+      const end = VALUE_START[bytes[start]!] === 1 ? scanValue(bytes, start, to, out) : -1;
       if (end < 0 || skipSpace(bytes, end, to) !== to) {
         out.count = count;
         if (!blank(from, to)) {

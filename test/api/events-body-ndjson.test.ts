@@ -27,7 +27,7 @@ it('reads any NDJSON text as the simple line-by-line reading does', () => {
   const line = fc.oneof(
     fc.jsonValue({ stringUnit: 'binary' }).map((v) => JSON.stringify(v)),
     fc.jsonValue().map((v) => ` ${JSON.stringify(v, null, 1).replaceAll('\n', ' ')}\r`),
-    fc.constantFrom('', ' ', '\r', '\t \r', '\u00a0', '\u2028 ', '{"a":1} {"b":2}', '{"a":', '1 2', 'nul', '\u00a0{"a":1}', '"x"'),
+    fc.constantFrom('', ' ', '\r', '\t \r', '\u00a0', '\u2028 ', '\v', ' \f\r', '{"a":1} {"b":2}', '{"a":', '1 2', 'nul', '\u00a0{"a":1}', '"x"'),
     fc.string({ unit: 'binary', maxLength: 20 }),
   );
   fc.assert(
@@ -42,4 +42,12 @@ it('reads any NDJSON text as the simple line-by-line reading does', () => {
     }),
     { numRuns: 500 },
   );
+});
+
+it('skips lines that only String#trim calls blank (\\v, \\f), found by the property above', () => {
+  const text = '{"a":1}\n\u000b\n \f \r\nx\n{"b":2}';
+  const body = parseEventsBody(Buffer.from(text), 'ndjson');
+  expect(body.events).toEqual([{ a: 1 }, { b: 2 }]);
+  expect(body.unparsable).toEqual([{ index: 1, error: UNPARSABLE_LINE }]);
+  expect(reference(text)).toEqual({ events: body.events, unparsable: body.unparsable });
 });
