@@ -13,6 +13,8 @@ export function renderReport(header: ReportHeader, results: ScenarioResult[], no
   const rows = results.map(row);
   const ratio = ratioRow(results);
   if (ratio) rows.push(ratio);
+  const floor = floorRatioRow(results);
+  if (floor) rows.push(floor);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i >= FIRST_TEXT_COLUMN ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out = [
@@ -52,6 +54,14 @@ function ratioRow(results: ScenarioResult[]): string[] | undefined {
   if (!a || !sng || !(sng.deliveredPerSec > 0)) return undefined;
   const ratio = a.deliveredPerSec / sng.deliveredPerSec;
   return ['siemstream (a) ÷ syslog-ng', '', `${ratio.toFixed(2)}×`, '', '', '', '', '', '', `≥ ${TARGETS.ratioToSyslogNg.toFixed(1)}×`, ratio >= TARGETS.ratioToSyslogNg ? 'PASS' : 'FAIL'];
+}
+
+/** The Node.js floor ÷ syslog-ng, when both ran: what any Node.js design validating every event could reach. No target. */
+function floorRatioRow(results: ScenarioResult[]): string[] | undefined {
+  const floor = results.find((r) => r.key === 'floor');
+  const sng = results.find((r) => r.key === 'sng');
+  if (!floor || !sng || !(sng.deliveredPerSec > 0) || !(floor.deliveredPerSec > 0)) return undefined;
+  return ['Node.js floor ÷ syslog-ng', '', `${(floor.deliveredPerSec / sng.deliveredPerSec).toFixed(2)}×`, '', '', '', '', '', '', '(reference)', ''];
 }
 
 function pair(a: number | undefined, b: number | undefined): string {

@@ -17,15 +17,17 @@ import { backlogDrain } from './scenarios/backlog.ts';
 import { fourDestinations, oneDestinationRun, oneDestinationSummary, type FanOutRun } from './scenarios/fan-out.ts';
 import { scaleOut } from './scenarios/scale-out.ts';
 import { steadyRate } from './scenarios/steady-rate.ts';
+import { nodeFloorRun, nodeFloorSummary } from './scenarios/node-floor.ts';
 import { syslogNgRun, syslogNgSummary, type RelayRun } from './scenarios/syslog-ng-relay.ts';
 import { ensureSyslogNg } from './syslog-ng.ts';
 import { HarnessCpuLedger, measureHarnessCpu } from './harness-cpu.ts';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick                 smaller run (about 2 minutes): fewer events, one run each
-  --only a,b,c,d,sng      scenarios to run (default: all). a: 1 destination, b: 4 destinations,
-                          c: 1M backlog drain, d: steady 5,000 events/s, sng: syslog-ng peer
-  --runs N                runs of (a) and of syslog-ng, medians reported (default 3; --quick 1)
+  --only a,b,c,d,sng,floor  scenarios to run (default: all). a: 1 destination, b: 4 destinations,
+                          c: 1M backlog drain, d: steady 5,000 events/s, sng: syslog-ng peer,
+                          floor: Node.js floor (HTTP in, siemstream's validation, forward; nothing stored)
+  --runs N                runs of (a), of syslog-ng and of the floor, medians reported (default 3; --quick 1)
   --events N              events per run of (a) and syslog-ng (default 300000; --quick 50000)
   --fanout-events N       events of (b), each delivered to 4 destinations (default 200000; --quick 25000)
   --backlog N             backlog size of (c) (default 1000000; --quick 100000)
@@ -76,7 +78,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const ALL = ['a', 'b', 'c', 'd', 'sng'];
+const ALL = ['a', 'b', 'c', 'd', 'sng', 'floor'];
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -153,12 +155,14 @@ async function main(): Promise<number> {
   };
 
   try {
-    // (a) and syslog-ng alternate run by run, so both see the same machine load (the box is shared).
-    if (only.includes('a') || sngVersion) {
+    // (a), syslog-ng and the floor alternate run by run, so all see the same machine load (the box is shared).
+    if (only.includes('a') || sngVersion || only.includes('floor')) {
       const aRuns: FanOutRun[] = [];
       const sRuns: RelayRun[] = [];
+      const fRuns: RelayRun[] = [];
       let aError: unknown;
       let sError: unknown;
+      let fError: unknown;
       for (let r = 1; r <= runs; r++) {
         if (only.includes('a') && !aError) {
           console.log(`\n(a) one destination, ${fmtInt(events)} events, run ${r}/${runs} …`);
@@ -168,9 +172,14 @@ async function main(): Promise<number> {
           console.log(`\nsyslog-ng ${sngVersion} http() with reliable disk buffer, ${fmtInt(events)} events, run ${r}/${runs} …`);
           await measured('sng', () => syslogNgRun(ctx, events, sngOptions, r, runs)).then((x) => sRuns.push(x), (err) => (sError = err));
         }
+        if (only.includes('floor') && !fError) {
+          console.log(`\nNode.js floor (validate + forward, nothing stored), ${fmtInt(events)} events, run ${r}/${runs} …`);
+          await measured('floor', () => nodeFloorRun(ctx, events, r, runs)).then((x) => fRuns.push(x), (err) => (fError = err));
+        }
       }
       if (only.includes('a')) results.push(aError ? failedScenario('a', '(a) 1 destination', events, aError) : oneDestinationSummary(events, aRuns));
       if (sngVersion) results.push(sError ? failedScenario('sng', `syslog-ng ${sngVersion} http()`, events, sError) : syslogNgSummary(events, sRuns, sngOptions, sngVersion));
+      if (only.includes('floor')) results.push(fError ? failedScenario('floor', 'Node.js floor', events, fError) : nodeFloorSummary(events, fRuns));
     }
     if (only.includes('b')) await attempt('b', '(b) 4 destinations', fanoutEvents, () => fourDestinations(ctx, fanoutEvents));
     if (only.includes('c')) await attempt('c', `(c) ${fmtInt(backlog)}-event backlog`, backlog, () => backlogDrain(ctx, backlog));
@@ -183,7 +192,7 @@ async function main(): Promise<number> {
     await receiver.stop();
   }
 
-  const order = ['a', 'b', 'c', 'd', 'sng', 'pg'];
+  const order = ['a', 'b', 'c', 'd', 'sng', 'floor', 'pg'];
   results.sort((x, y) => order.indexOf(x.key) - order.indexOf(y.key));
   const header = [
     `siemstream benchmark — ${new Date(started).toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ', --quick' : ''}`,
