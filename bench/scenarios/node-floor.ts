@@ -10,9 +10,8 @@ import { waitForDelivery } from '../delivery-wait.ts';
 import { publishEvents } from '../load-generator.ts';
 import { sampleProcess } from '../process-sampler.ts';
 import { BENCH_ORG } from '../siemstream-deployment.ts';
-import { median } from '../stats.ts';
 import { EVENTS_PER_REQUEST, PUBLISH_CONCURRENCY, fmtInt, freshEvents, type BenchContext, type ScenarioResult } from '../scenario-context.ts';
-import type { RelayRun } from './syslog-ng-relay.ts';
+import { relayRunsSummary, type RelayRun } from './syslog-ng-relay.ts';
 
 export async function nodeFloorRun(ctx: BenchContext, events: number, run: number, runs: number): Promise<RelayRun> {
   const factory = freshEvents();
@@ -65,22 +64,8 @@ export async function nodeFloorRun(ctx: BenchContext, events: number, run: numbe
 
 /** The floor over its runs: medians (peak RSS: the largest). No target: a reference row. */
 export function nodeFloorSummary(events: number, results: RelayRun[]): ScenarioResult {
-  const runs = results.length;
-  return {
-    key: 'floor',
-    label: runs > 1 ? `Node.js floor, median of ${runs}` : 'Node.js floor',
-    events,
-    runs,
-    deliveredPerSec: median(results.map((r) => r.deliveredPerSec)),
-    deliveryP50: median(results.map((r) => r.deliveryP50)),
-    deliveryP99: median(results.map((r) => r.deliveryP99)),
-    peakRssMiB: Math.max(...results.map((r) => r.peakRssMiB)),
-    cpuSeconds: median(results.map((r) => r.cpuSeconds)),
-    complete: results.every((r) => r.complete),
-    duplicates: results.reduce((n, r) => n + r.duplicates, 0),
-    details: [
-      `Node.js floor runs, delivered/s: ${results.map((r) => fmtInt(r.deliveredPerSec)).join(', ')} ` +
-        `(HTTP in, siemstream's validation of every event, the body forwarded as one HEC event; nothing stored)`,
-    ],
-  };
+  return relayRunsSummary('floor', 'Node.js floor', events, results, [
+    `Node.js floor runs, delivered/s: ${results.map((r) => fmtInt(r.deliveredPerSec)).join(', ')} ` +
+      `(HTTP in, siemstream's validation of every event, the body forwarded as one HEC event; nothing stored)`,
+  ]);
 }

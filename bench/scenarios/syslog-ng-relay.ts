@@ -74,10 +74,19 @@ async function relayOnce(ctx: BenchContext, events: number, opts: SyslogNgOption
 
 /** syslog-ng over its runs: medians (peak RSS: the largest). */
 export function syslogNgSummary(events: number, results: RelayRun[], opts: SyslogNgOptions, version: string): ScenarioResult {
+  return relayRunsSummary('sng', `syslog-ng ${version} http()`, events, results, [
+    `syslog-ng runs, delivered/s: ${results.map((r) => fmtInt(r.deliveredPerSec)).join(', ')}; ` +
+      `reliable disk-buffer files: ${[...new Set(results.flatMap((r) => r.bufferFiles))].join(', ') || 'none (!)'}; ` +
+      `workers(${opts.workers}) batch-lines(${BATCH_SIZE}) batch-timeout(${opts.batchTimeoutMs})`,
+  ]);
+}
+
+/** A relay's runs (syslog-ng, the Node.js floor) as one row: medians, peak RSS the largest, no target. */
+export function relayRunsSummary(key: string, label: string, events: number, results: RelayRun[], details: string[]): ScenarioResult {
   const runs = results.length;
   return {
-    key: 'sng',
-    label: runs > 1 ? `syslog-ng ${version} http(), median of ${runs}` : `syslog-ng ${version} http()`,
+    key,
+    label: runs > 1 ? `${label}, median of ${runs}` : label,
     events,
     runs,
     deliveredPerSec: median(results.map((r) => r.deliveredPerSec)),
@@ -87,10 +96,6 @@ export function syslogNgSummary(events: number, results: RelayRun[], opts: Syslo
     cpuSeconds: median(results.map((r) => r.cpuSeconds)),
     complete: results.every((r) => r.complete),
     duplicates: results.reduce((n, r) => n + r.duplicates, 0),
-    details: [
-      `syslog-ng runs, delivered/s: ${results.map((r) => fmtInt(r.deliveredPerSec)).join(', ')}; ` +
-        `reliable disk-buffer files: ${[...new Set(results.flatMap((r) => r.bufferFiles))].join(', ') || 'none (!)'}; ` +
-        `workers(${opts.workers}) batch-lines(${BATCH_SIZE}) batch-timeout(${opts.batchTimeoutMs})`,
-    ],
+    details,
   };
 }
