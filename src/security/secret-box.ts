@@ -3,13 +3,18 @@
  *
  * Ciphertext format (one ASCII string, safe to store in any text column):
  *
- *   enc:v1:<kid>:<iv>:<tag>:<ct>
+ *   enc:v2:<kid>:<iv>:<tag>:<ct>
  *
  * - `kid`  id of the key that encrypted it (1–32 chars of [A-Za-z0-9_-]); the first key of the ring encrypts,
  *          every key decrypts, so keys can be rotated by prepending a new one and re-encrypting.
  * - `iv`   12 random bytes, `tag` the 16-byte GCM tag, `ct` the ciphertext; all base64url without padding.
- * - The GCM additional data is `enc:v1:<kid>` + NUL + the caller's `aad`. Callers pass a context such as
+ * - The GCM additional data is `enc:v2:<kid>` + NUL + the caller's `aad`. Callers pass a context such as
  *   `<config id>:<field name>` so a ciphertext copied into another row or field fails to decrypt.
+ *
+ * `enc:v2` marks values written since every value given for a secret field is encrypted, whatever it looks like
+ * (src/siem-configs/secrets.ts): what is ciphertext is known from where it is stored, never guessed from its text.
+ * `enc:v1` values (same layout and additional data with `v1`) were written when text that looked like a
+ * ciphertext was stored as given; they still decrypt, and `keys rotate` rewrites them as `enc:v2`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
@@ -32,7 +37,7 @@ export class SecretBoxError extends Error {
   }
 }
 
-const PREFIX = 'enc:v1:';
+const VERSION = 'v2';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -40,7 +45,7 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2})$/;
 // 12-byte IV → 16 chars, 16-byte tag → 22 chars (base64url, unpadded).
 const LONE_SURROGATE = /\p{Surrogate}/u;
-const CIPHERTEXT = /^enc:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]*)$/;
+const CIPHERTEXT = /^enc:(v[12]):([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]*)$/;
 
 /** Parses `kid1:BASE64KEY,kid2:BASE64KEY`. Errors name the entry and kid, never the key. */
 export function parseEncryptionKeys(value: string): EncryptionKey[] {
@@ -76,6 +81,10 @@ export function generateEncryptionKeyEntry(kid: string): string {
   return `${kid}:${randomBytes(KEY_BYTES).toString('base64')}`;
 }
 
+/**
+ * Whether text has the shape of one of our envelopes. Diagnostics only: never used to decide whether a stored
+ * value is encrypted (a user can type text of this shape).
+ */
 export function isCiphertext(value: unknown): boolean {
   return typeof value === 'string' && CIPHERTEXT.test(value);
 }
@@ -109,20 +118,21 @@ export class SecretBox {
     const kid = this.#current;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#keys.get(kid)!, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(additionalData(kid, aad));
+    cipher.setAAD(additionalData(VERSION, kid, aad));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return `${PREFIX}${kid}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
+    return `enc:${VERSION}:${kid}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
   }
 
+  /** Decrypts an `enc:v2` (or legacy `enc:v1`) ciphertext; SecretBoxError when it cannot. */
   decrypt(ciphertext: string, aad = ''): string {
     const match = typeof ciphertext === 'string' ? CIPHERTEXT.exec(ciphertext) : null;
-    if (!match) throw new SecretBoxError('malformed', 'value is not an enc:v1 ciphertext');
-    const [, kid, iv, tag, ct] = match;
+    if (!match) throw new SecretBoxError('malformed', 'value is not an enc:v2 (or enc:v1) ciphertext');
+    const [, version, kid, iv, tag, ct] = match;
     const key = this.#keys.get(kid);
     if (!key) throw new SecretBoxError('unknown_kid', `no encryption key with kid "${kid}" is configured`, kid);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
-    decipher.setAAD(additionalData(kid, aad));
+    decipher.setAAD(additionalData(version, kid, aad));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const out = decipher.update(Buffer.from(ct, 'base64url'));
     try {
@@ -134,15 +144,15 @@ export class SecretBox {
     }
   }
 
-  /** True when `ciphertext` is encrypted under the current key (false for anything else, plaintext included). */
+  /** True when `ciphertext` is in the current format under the current key (false for anything else). */
   isCurrent(ciphertext: string): boolean {
     const match = typeof ciphertext === 'string' ? CIPHERTEXT.exec(ciphertext) : null;
-    return match !== null && match[1] === this.#current;
+    return match !== null && match[1] === VERSION && match[2] === this.#current;
   }
 }
 
-function additionalData(kid: string, aad: string): Buffer {
-  return Buffer.from(`${PREFIX}${kid}\u0000${aad}`, 'utf8');
+function additionalData(version: string, kid: string, aad: string): Buffer {
+  return Buffer.from(`enc:${version}:${kid}\u0000${aad}`, 'utf8');
 }
 
 function assertUniqueKids(keys: readonly EncryptionKey[]): void {

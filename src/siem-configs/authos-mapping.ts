@@ -34,20 +34,24 @@ export function providerForConnectorType(type: string): string {
   return connectorToProvider[type as ConnectorType] ?? type;
 }
 
+/** `null` for a secret: remove it; a secret left out of an update is kept (siem-configs/secret-reentry.ts). */
 export interface AuthosConnectionFields {
   endpoint_url?: string;
-  api_key?: string;
-  auth_header?: string;
+  api_key?: string | null;
+  auth_header?: string | null;
 }
 
-/** Builds the connector config from AuthOS fields, on top of an existing config for updates. */
+/**
+ * Builds the connector config from AuthOS fields, on top of an existing config for updates. `existing` holds no
+ * secrets: the service keeps the stored ones that are not given, while the destination stays the same.
+ */
 export function authosToConfig(
   type: ConnectorType,
   f: AuthosConnectionFields,
   existing: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const c: Record<string, unknown> = { ...existing };
-  const set = (key: string, v: string | undefined) => {
+  const set = (key: string, v: string | null | undefined) => {
     if (v !== undefined) c[key] = v;
   };
   switch (type) {

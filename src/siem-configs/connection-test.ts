@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { connectorCatalog } from '../connectors/catalog.ts';
 import { validateAgainstSchema } from '../connectors/shared/config-schema.ts';
+import { instantiateConnector } from '../connectors/shared/redacting-connector.ts';
 import type { ConnectionTestResult, ConnectorDeps, ConnectorType, DeliveryEvent } from '../connectors/shared/types.ts';
 import { ValidationError, rateLimited } from '../errors.ts';
 import { syntheticTestEvent } from '../ocsf/test-event.ts';
 import type { RateLimitRepo } from '../store/repos/rate-limits.ts';
 import type { SiemConfigRecord } from '../store/repos/siem-configs.ts';
+import { describeUnavailable, unavailableMessage } from './secrets.ts';
 import type { SiemConfigService } from './service.ts';
 
 export interface ConnectionTesterDeps {
@@ -57,7 +59,7 @@ export class ConnectionTester {
     }
     let connector;
     try {
-      connector = def.create(config, this.deps.connectorDeps);
+      connector = instantiateConnector(def, config, this.deps.connectorDeps);
     } catch (err) {
       throw new ValidationError(
         [{ loc: ['config'], msg: `Connector cannot be instantiated: ${(err as Error).message}`, type: 'value_error' }],
@@ -85,7 +87,14 @@ export class ConnectionTester {
 
 /** Tests a stored config and records the result on it: both API surfaces and `siemstream send-test`. */
 export async function testStoredConfig(configs: SiemConfigService, tester: ConnectionTester, record: SiemConfigRecord): Promise<TestOutcome> {
-  const result = await tester.run(record.connectorType, configs.decryptedConfig(record), { orgId: record.orgId });
+  const { config, unavailable } = configs.openConfig(record);
+  if (unavailable.length > 0) {
+    throw new ValidationError(
+      unavailable.map((u) => ({ loc: ['config', u.field], msg: unavailableMessage(u), type: 'secret_unavailable' })),
+      `Connector cannot be instantiated: ${unavailable.map(describeUnavailable).join('; ')}`,
+    );
+  }
+  const result = await tester.run(record.connectorType, config, { orgId: record.orgId });
   await configs.recordTestResult(record.id, result.success, result.success ? null : result.message);
   return result;
 }

@@ -4,14 +4,16 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { connectorCatalog } from '../connectors/catalog.ts';
+import { connectorCatalog, isConnectorType } from '../connectors/catalog.ts';
 import type { ConnectorType } from '../connectors/shared/types.ts';
 import { ValidationError, notFound } from '../errors.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { AuditEntry, AuditRepo } from '../store/repos/audit.ts';
 import type { SiemConfigPatch, SiemConfigRecord, SiemConfigRepo } from '../store/repos/siem-configs.ts';
-import { decryptSecrets, encryptSecrets } from './secrets.ts';
+import { explainKeptSecrets, resolveSecrets } from './secret-reentry.ts';
+import { decryptSecrets, describeUnavailable, encryptSecrets, type OpenedConfig } from './secrets.ts';
 import { validateConnectorConfig } from './validation.ts';
+import { wellFormedTextIssues } from './well-formed-text.ts';
 
 export interface ConfigFilters {
   classUids: number[] | null;
@@ -74,19 +76,30 @@ export class SiemConfigService {
     return r;
   }
 
-  /** The config with secrets decrypted (API responses that reveal, connection tests, delivery). */
-  decryptedConfig(r: SiemConfigRecord): Record<string, unknown> {
+  /** The config with its secrets decrypted, and the secret fields that could not be (left out). */
+  openConfig(r: SiemConfigRecord): OpenedConfig {
     const def = connectorCatalog[r.connectorType as ConnectorType];
-    return def ? decryptSecrets(def, r.id, r.config, this.deps.box) : r.config;
+    return def ? decryptSecrets(def, r.id, r.config, this.deps.box) : { config: r.config, unavailable: [] };
   }
 
+  /**
+   * The config with secrets decrypted (API responses that reveal, connection tests, delivery); a secret that
+   * cannot be decrypted is left out (see openConfig, and `warnings`).
+   */
+  decryptedConfig(r: SiemConfigRecord): Record<string, unknown> {
+    return this.openConfig(r).config;
+  }
+
+  /** The connector's notices, and one per stored secret that cannot be decrypted. */
   warnings(r: SiemConfigRecord): string[] {
     const def = connectorCatalog[r.connectorType as ConnectorType];
-    return def?.warnings?.(r.config) ?? [];
+    const unavailable = this.openConfig(r).unavailable.map((u) => `config.${describeUnavailable(u)}`);
+    return [...unavailable, ...(def?.warnings?.(r.config) ?? [])];
   }
 
   async create(actor: Actor, input: CreateConfigInput): Promise<SiemConfigRecord> {
-    assertValid(input.connectorType, input.config);
+    assertWellFormedName(input.name);
+    const config = prepareConfig(input.connectorType, input.config, undefined);
     const def = connectorCatalog[input.connectorType];
     const now = this.now();
     const id = randomUUID();
@@ -96,7 +109,7 @@ export class SiemConfigService {
       orgId: actor.orgId,
       name: input.name ?? `${def.displayName}`,
       connectorType: input.connectorType,
-      config: encryptSecrets(def, id, input.config, this.deps.box),
+      config: encryptSecrets(def, id, config, this.deps.box),
       batchSize: input.batchSize ?? 100,
       enabled,
       filterClassUids: input.filters?.classUids ?? null,
@@ -116,7 +129,7 @@ export class SiemConfigService {
       orgId: actor.orgId,
       actor: actor.sub,
       action: 'create',
-      changedFields: ['name', 'connector_type', 'batch_size', 'enabled', 'filters', ...Object.keys(input.config).map((k) => `config.${k}`)],
+      changedFields: ['name', 'connector_type', 'batch_size', 'enabled', 'filters', ...Object.keys(config).map((k) => `config.${k}`)],
       at: now,
     });
     this.changes.emit('change', { kind: 'created', id, orgId: actor.orgId } satisfies ConfigChange);
@@ -127,7 +140,8 @@ export class SiemConfigService {
     const current = await this.get(actor.orgId, id);
     const type = input.connectorType ?? (current.connectorType as ConnectorType);
     const typeChanged = type !== current.connectorType;
-    if (typeChanged) assertValid(type, input.config ?? {});
+    assertWellFormedName(input.name);
+    if (typeChanged) assertValid(type, input.config ?? {}, { typeOnly: true });
     if (typeChanged && input.config === undefined) {
       throw new ValidationError([{ loc: ['body', 'config'], msg: 'A new config is required when connector_type changes', type: 'missing' }]);
     }
@@ -146,13 +160,17 @@ export class SiemConfigService {
       }
     }
     if (input.config !== undefined) {
-      assertValid(type, input.config);
+      // Nothing of another connector type's config is kept.
+      const stored = typeChanged ? undefined : this.openConfig(current);
+      const config = prepareConfig(type, input.config, stored);
       const def = connectorCatalog[type];
-      const before = typeChanged ? {} : this.decryptedConfig(current);
-      const keys = new Set([...Object.keys(before), ...Object.keys(input.config)]);
-      const configChanged = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(input.config![k]));
+      const before = stored?.config ?? {};
+      const keys = new Set([...Object.keys(before), ...Object.keys(config)]);
+      const configChanged = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(config[k]));
+      // An undecryptable secret replaced or removed is a change even though its old value is unknown.
+      for (const u of stored?.unavailable ?? []) if (!configChanged.includes(u.field)) configChanged.push(u.field);
       if (configChanged.length > 0 || typeChanged) {
-        patch.config = encryptSecrets(def, id, input.config, this.deps.box);
+        patch.config = encryptSecrets(def, id, config, this.deps.box);
         changed.push(...configChanged.map((k) => `config.${k}`));
         // A new config deserves a fresh verdict: the next delivery or test decides its health.
         if (current.enabled && input.enabled !== false) patch.deliveryStatus = 'healthy';
@@ -207,7 +225,35 @@ export class SiemConfigService {
   }
 }
 
-function assertValid(type: unknown, config: unknown): void {
+/** `typeOnly`: only that the connector type exists (the config is checked once its secrets are resolved). */
+function assertValid(type: unknown, config: unknown, opts: { typeOnly?: boolean } = {}): void {
+  if (opts.typeOnly && isConnectorType(type)) return;
   const issues = validateConnectorConfig(type, config);
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/**
+ * The config to store: its secret fields resolved against the stored ones (secret-reentry.ts: kept, removed,
+ * or refused when the destination changes), then validated like every config.
+ */
+function prepareConfig(type: unknown, sent: unknown, stored: OpenedConfig | undefined): Record<string, unknown> {
+  if (!isConnectorType(type) || typeof sent !== 'object' || sent === null || Array.isArray(sent)) {
+    assertValid(type, sent);
+    throw new ValidationError([{ loc: ['body', 'config'], msg: 'Input should be a valid dictionary', type: 'dict_type' }]);
+  }
+  const def = connectorCatalog[type];
+  const resolved = resolveSecrets(def, stored, sent as Record<string, unknown>);
+  if (resolved.issues.length > 0) throw new ValidationError(resolved.issues);
+  const issues = validateConnectorConfig(type, resolved.config);
+  if (issues.length > 0) {
+    const withoutKept = { ...resolved.config };
+    for (const field of resolved.keptByOmission) delete withoutKept[field];
+    throw new ValidationError(explainKeptSecrets(issues, validateConnectorConfig(type, withoutKept), resolved.keptByOmission));
+  }
+  return resolved.config;
+}
+
+function assertWellFormedName(name: unknown): void {
+  const issues = wellFormedTextIssues(name, ['body', 'name']);
   if (issues.length > 0) throw new ValidationError(issues);
 }

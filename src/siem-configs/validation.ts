@@ -2,6 +2,7 @@ import { connectorCatalog, isConnectorType } from '../connectors/catalog.ts';
 import { validateAgainstSchema } from '../connectors/shared/config-schema.ts';
 import { CONNECTOR_TYPES, type ConnectorType } from '../connectors/shared/types.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { wellFormedTextIssues } from './well-formed-text.ts';
 
 /**
  * Validates `connector_type` + `config` the same way on every surface; issues carry FastAPI-style locations
@@ -24,6 +25,8 @@ export function validateConnectorConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     return [{ loc: [...base, 'config'], msg: 'Input should be a valid dictionary', type: 'dict_type' }];
   }
+  const textIssues = wellFormedTextIssues(config, [...base, 'config']);
+  if (textIssues.length > 0) return textIssues;
   const def = connectorCatalog[type as ConnectorType];
   const schemaIssues = validateAgainstSchema(def.configSchema, config);
   const issues = schemaIssues.length === 0 && def.validate ? def.validate(config as Record<string, unknown>) : [];

@@ -185,7 +185,9 @@ describe.each(storeBackends)('connection tests on $name', (backend) => {
     const admin = await orgAdmin(slug);
     const created = (await call('POST', '/v1/org/siem-configs', admin, { connector_type: 'splunk_hec', config: { url: splunk.url, token: SPLUNK_TOKEN } })).json();
     // A row whose config no longer satisfies the connector (as if written by an older version): no url.
-    await siemConfigRepo(t.service.store.db as never).update(`org-${slug}`, created.id, { config: { token: 'x' } }, Date.now());
+    const repo = siemConfigRepo(t.service.store.db as never);
+    const storedToken = (await repo.getById(created.id))!.config.token;
+    await repo.update(`org-${slug}`, created.id, { config: { token: storedToken } }, Date.now());
     const before = splunk.requests().length;
 
     const arbitex = await call('POST', `/v1/org/siem-configs/${created.id}/test`, admin);

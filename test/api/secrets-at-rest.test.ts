@@ -74,7 +74,7 @@ describe.each(storeBackends)('secrets at rest and in logs on $name', (backend) =
       expect(dump.includes(secret), `${name} in database`).toBe(false);
       expect(logs.includes(secret), `${name} in logs`).toBe(false);
     }
-    expect(dump).toContain('enc:v1:k1:');
+    expect(dump).toContain('enc:v2:k1:');
   });
 });
 

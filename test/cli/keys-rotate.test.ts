@@ -25,7 +25,7 @@ describe.each(storeBackends)('keys rotate on $name', (backend) => {
       ids.push(res.json().id);
     }
     const repo = siemConfigRepo(t.service.store.db);
-    expect(String((await repo.getById(ids[0]))!.config.api_key)).toMatch(/^enc:v1:k1:/);
+    expect(String((await repo.getById(ids[0]))!.config.api_key)).toMatch(/^enc:v2:k1:/);
 
     // The operator restarts with k2 first (both decrypt), then rotates.
     const box = new SecretBox(parseEncryptionKeys(`${K2},${TEST_KEYS}`));
@@ -33,8 +33,8 @@ describe.each(storeBackends)('keys rotate on $name', (backend) => {
     expect(report).toMatchObject({ examined: 3, rotated: 3 });
     for (const [i, id] of ids.entries()) {
       const stored = (await repo.getById(id))!.config;
-      expect(String(stored.api_key)).toMatch(/^enc:v1:k2:/);
-      expect(String(stored.hmac_secret)).toMatch(/^enc:v1:k2:/);
+      expect(String(stored.api_key)).toMatch(/^enc:v2:k2:/);
+      expect(String(stored.hmac_secret)).toMatch(/^enc:v2:k2:/);
       expect(box.decrypt(String(stored.api_key), `${id}:api_key`)).toBe(`key-${i}-0123456789`);
     }
     expect((await rotateKeys(t.service.store, box)).rotated).toBe(0);

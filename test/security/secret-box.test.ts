@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +12,15 @@ import {
 const key = () => randomBytes(32);
 const k1 = { kid: 'k1', key: key() };
 const k2 = { kid: 'k2', key: key() };
+
+/** What the code before enc:v2 wrote: the same layout, `v1` in the prefix and the additional data. */
+function legacyV1Encrypt(k: { kid: string; key: Buffer }, plaintext: string, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', k.key, iv, { authTagLength: 16 });
+  cipher.setAAD(Buffer.from(`enc:v1:${k.kid}\u0000${aad}`, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return `enc:v1:${k.kid}:${iv.toString('base64url')}:${cipher.getAuthTag().toString('base64url')}:${ct.toString('base64url')}`;
+}
 
 function secretBoxError(fn: () => unknown): SecretBoxError {
   try {
@@ -27,7 +36,7 @@ describe('SecretBox', () => {
   it('round-trips and produces the documented format', () => {
     const box = new SecretBox([k1]);
     const ct = box.encrypt('hec-token-123', 'cfg-1:token');
-    expect(ct).toMatch(/^enc:v1:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/);
+    expect(ct).toMatch(/^enc:v2:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/);
     expect(ct).not.toContain('hec-token-123');
     expect(box.decrypt(ct, 'cfg-1:token')).toBe('hec-token-123');
     expect(isCiphertext(ct)).toBe(true);
@@ -57,9 +66,17 @@ describe('SecretBox', () => {
     expect(rotated.decrypt(ct, 'cfg-1:api_key')).toBe('s3cret');
 
     const reencrypted = rotated.encrypt(rotated.decrypt(ct, 'cfg-1:api_key'), 'cfg-1:api_key');
-    expect(reencrypted.startsWith('enc:v1:k2:')).toBe(true);
+    expect(reencrypted.startsWith('enc:v2:k2:')).toBe(true);
     expect(rotated.isCurrent(reencrypted)).toBe(true);
     expect(rotated.isCurrent('plaintext')).toBe(false);
+  });
+
+  it('still decrypts legacy enc:v1 ciphertexts, which are never current (keys rotate rewrites them)', () => {
+    const legacy = legacyV1Encrypt(k1, 'old-token', 'cfg-1:token');
+    const box = new SecretBox([k1]);
+    expect(box.decrypt(legacy, 'cfg-1:token')).toBe('old-token');
+    expect(box.isCurrent(legacy)).toBe(false);
+    expect(secretBoxError(() => box.decrypt(legacy, 'cfg-2:token')).reason).toBe('auth_failed');
   });
 
   it('reports an unknown kid without revealing anything', () => {
@@ -81,7 +98,9 @@ describe('SecretBox', () => {
     };
     const variants = [3, 4, 5].map((i) => parts.map((p, j) => (j === i ? flip(p) : p)).join(':'));
     // Same key bytes under another kid: the kid is bound into the additional data, so this fails too.
-    variants.push(['enc', 'v1', 'k1b', ...parts.slice(3)].join(':'));
+    variants.push(['enc', 'v2', 'k1b', ...parts.slice(3)].join(':'));
+    // The version is bound too: a v2 ciphertext relabelled as legacy v1 does not decrypt.
+    variants.push(['enc', 'v1', ...parts.slice(2)].join(':'));
     for (const tampered of variants) {
       const err = secretBoxError(() => box.decrypt(tampered));
       expect(err.reason).toBe('auth_failed');
@@ -97,7 +116,7 @@ describe('SecretBox', () => {
     expect(secretBoxError(() => box.decrypt(ct)).reason).toBe('auth_failed');
   });
 
-  it.each(['plain', 'enc:v1:k1:short:short:', 'enc:v2:k1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:', ''])(
+  it.each(['plain', 'enc:v2:k1:short:short:', 'enc:v3:k1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:', ''])(
     'rejects a malformed ciphertext %j',
     (value) => {
       expect(secretBoxError(() => new SecretBox([k1]).decrypt(value)).reason).toBe('malformed');
@@ -135,7 +154,8 @@ describe('SecretBox', () => {
 });
 
 describe('isCiphertext', () => {
-  it('recognises only well-formed enc:v1 values', () => {
+  it('recognises only well-formed enc:v2 and legacy enc:v1 values', () => {
+    expect(isCiphertext('enc:v2:k1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:')).toBe(true);
     expect(isCiphertext(new SecretBox([k1]).encrypt('x'))).toBe(true);
     expect(isCiphertext('enc:v1:k1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:')).toBe(true);
     expect(isCiphertext('enc:v1:k1:AAAA:AAAA:AAAA')).toBe(false);

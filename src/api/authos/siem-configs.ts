@@ -4,6 +4,9 @@ import { Type } from 'typebox';
 import { ValidationError, forbidden, type ValidationIssue } from '../../errors.ts';
 import { AUTHOS_PROVIDERS, authosToConfig, connectorTypeForProvider } from '../../siem-configs/authos-mapping.ts';
 import { toAuthos, toAuthosListItem } from '../../siem-configs/projections.ts';
+import { withoutSecrets } from '../../siem-configs/secrets.ts';
+import { KEPT_ONLY_WHILE } from '../../siem-configs/secret-reentry.ts';
+import { connectorCatalog } from '../../connectors/catalog.ts';
 import { testStoredConfig } from '../../siem-configs/connection-test.ts';
 import type { ApiContext } from '../context.ts';
 import { orgIdentity, type OrgIdentity } from '../plugins/auth.ts';
@@ -76,8 +79,15 @@ const authosFieldOf: Record<string, string> = { url: 'endpoint_url', host: 'endp
 
 function toAuthosIssues(issues: ValidationIssue[]): ValidationIssue[] {
   return issues.map((i) => {
+    // Issues about body fields the surface has itself (name) keep their location.
+    if (i.loc[0] === 'body' && i.loc[1] !== 'config' && i.loc.length > 1) return i;
     const configField = i.loc[0] === 'body' && i.loc[1] === 'config' ? String(i.loc[2] ?? '') : '';
     const field = authosFieldOf[configField] ?? (configField || 'body');
+    if (i.type === 'secret_required') {
+      // In this surface's terms; a secret it has no field for (set on the Arbitex surface) is given again there.
+      const where = authosFieldOf[configField] ? '' : '; give it on /v1/org/siem-configs';
+      return { loc: ['body', field], msg: `Must be given again when endpoint_url changes: ${KEPT_ONLY_WHILE}${where}`, type: i.type };
+    }
     return { loc: ['body', field], msg: i.msg, type: i.type };
   });
 }
@@ -171,15 +181,14 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
       }
       let config: Record<string, unknown> | undefined;
       if (touchesConnection) {
-        const existing = type === current.connectorType ? ctx.configs.decryptedConfig(current) : {};
+        // Secrets not given are kept by the service, and only while the destination stays the same.
+        const existing = type === current.connectorType ? withoutSecrets(connectorCatalog[type], ctx.configs.decryptedConfig(current)) : {};
         if (type !== current.connectorType) {
           // Carry the endpoint over when only the provider changes.
           const old = toAuthos(current, ctx.configs.decryptedConfig(current));
           b.endpoint_url ??= old.endpoint_url;
         }
-        config = authosToConfig(type, { endpoint_url: b.endpoint_url, api_key: b.api_key ?? undefined, auth_header: b.auth_header ?? undefined }, existing);
-        if (b.api_key === null) delete config[type === 'splunk_hec' ? 'token' : 'api_key'];
-        if (b.auth_header === null) delete config.auth_header;
+        config = authosToConfig(type, { endpoint_url: b.endpoint_url, api_key: b.api_key, auth_header: b.auth_header }, existing);
       }
       const updated = await withAuthosErrors(() =>
         ctx.configs.update(actor(id), request.params.config_id, {

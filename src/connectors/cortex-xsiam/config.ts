@@ -1,6 +1,6 @@
 /** Cortex XSIAM HTTP log collector config (SPEC §3, protocols.md §6.1): schema, secrets and the collector URL. */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 export const cortexXsiamConfigSchema = connectorConfigSchema(
@@ -28,6 +28,8 @@ export const cortexXsiamConfigSchema = connectorConfigSchema(
 export type CortexXsiamConfig = Static<typeof cortexXsiamConfigSchema>;
 
 export const cortexXsiamSecretFields = ['api_key'] as const;
+/** Where the API key goes. */
+export const cortexXsiamDestinationFields = ['url', ...commonDestinationFields] as const;
 
 const COLLECTOR_PATH = '/logs/v1/event';
 

@@ -4,6 +4,7 @@ import {
   collectorUrl,
   cortexXsiamConfigSchema,
   cortexXsiamSecretFields,
+  cortexXsiamDestinationFields,
   validateCortexXsiamConfig,
   type CortexXsiamConfig,
 } from './config.ts';
@@ -15,6 +16,7 @@ export const cortexXsiamConnector: ConnectorDefinition<CortexXsiamConfig> = {
   displayName: 'Cortex XSIAM',
   configSchema: cortexXsiamConfigSchema,
   secretFields: cortexXsiamSecretFields,
+  destinationFields: cortexXsiamDestinationFields,
   validate: validateCortexXsiamConfig,
   endpointOf: (config) => collectorUrl(config.url),
   create: createXsiamConnector,

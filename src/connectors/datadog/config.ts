@@ -1,6 +1,6 @@
 /** Datadog Logs config (SPEC §3, protocols.md §2): schema, secrets, defaults, and the intake / validate URLs. */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 /** The sites Datadog documents (protocols.md §2.1). Other hostnames are accepted when they look like a site. */
@@ -41,6 +41,8 @@ export const datadogConfigSchema = connectorConfigSchema(
 export type DatadogConfig = Static<typeof datadogConfigSchema>;
 
 export const datadogSecretFields = ['api_key'] as const;
+/** Where the API key goes: the site-derived hosts, or the endpoint URL that overrides them. */
+export const datadogDestinationFields = ['site', 'endpoint_url', ...commonDestinationFields] as const;
 
 export const DEFAULT_SITE = 'datadoghq.com';
 export const DEFAULT_SOURCE = 'ocsf';

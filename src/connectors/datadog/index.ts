@@ -1,6 +1,6 @@
 /** The Datadog Logs connector definition (protocols.md §2). */
 import type { ConnectorDefinition } from '../shared/types.ts';
-import { datadogConfigSchema, datadogSecretFields, intakeUrl, validateDatadogConfig, type DatadogConfig } from './config.ts';
+import { datadogConfigSchema, datadogSecretFields, datadogDestinationFields, intakeUrl, validateDatadogConfig, type DatadogConfig } from './config.ts';
 import { createDatadogConnector } from './sender.ts';
 
 export const datadogConnector: ConnectorDefinition<DatadogConfig> = {
@@ -9,6 +9,7 @@ export const datadogConnector: ConnectorDefinition<DatadogConfig> = {
   displayName: 'Datadog',
   configSchema: datadogConfigSchema,
   secretFields: datadogSecretFields,
+  destinationFields: datadogDestinationFields,
   validate: validateDatadogConfig,
   endpointOf: intakeUrl,
   create: createDatadogConnector,

@@ -1,6 +1,6 @@
 /** Elasticsearch config (SPEC §3, protocols.md §3): schema, secrets, defaults, auth header and bulk URL. */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 // Elasticsearch index / data stream names: lowercase, no \ / * ? " < > | space , #, not starting with - _ +, not . or ..
@@ -30,6 +30,8 @@ export const elasticConfigSchema = connectorConfigSchema(
 export type ElasticConfig = Static<typeof elasticConfigSchema>;
 
 export const elasticSecretFields = ['api_key', 'password'] as const;
+/** Where the API key or password goes. */
+export const elasticDestinationFields = ['host', ...commonDestinationFields] as const;
 
 export const DEFAULT_INDEX = 'ocsf-events';
 /** `logs-<dataset>-<namespace>`: the naming Elasticsearch's built-in `logs-*-*` index template turns into a data stream. */

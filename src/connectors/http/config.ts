@@ -3,7 +3,7 @@
  * on custom headers the schema cannot express.
  */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 /** RFC 9110 `token`: what a header name may be. */
@@ -40,6 +40,8 @@ export const httpConfigSchema = connectorConfigSchema(
 export type HttpConfig = Static<typeof httpConfigSchema>;
 
 export const httpSecretFields = ['api_key', 'auth_header', 'hmac_secret'] as const;
+/** Where the credentials go. */
+export const httpDestinationFields = ['url', ...commonDestinationFields] as const;
 
 /** Headers the transport owns, or that are connection-scoped (RFC 9110 §7.6.1), or that the sender sets itself. */
 const FORBIDDEN_HEADERS = new Set([

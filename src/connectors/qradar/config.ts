@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema } from '../shared/config-schema.ts';
+import { connectorConfigSchema, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 export const QRADAR_TRANSPORTS = ['http_receiver', 'syslog_tls', 'syslog_tcp'] as const;
@@ -49,6 +49,8 @@ export const qradarConfigSchema = connectorConfigSchema(
 export type QradarConfig = Static<typeof qradarConfigSchema>;
 
 export const qradarSecretFields = ['token'] as const;
+/** Where events and the REST token go: the host (its origin for REST), the receiver's port and transport. */
+export const qradarDestinationFields = ['host', 'port', 'transport', ...commonDestinationFields] as const;
 
 /** Where a config sends things. */
 export interface QradarTarget {

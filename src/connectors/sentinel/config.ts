@@ -7,7 +7,7 @@
  * single TObject cannot express with readable errors.
  */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -65,6 +65,11 @@ export const sentinelConfigSchema = connectorConfigSchema(
 export type SentinelConfig = Static<typeof sentinelConfigSchema>;
 
 export const sentinelSecretFields = ['client_secret', 'shared_key'] as const;
+/**
+ * Where the client secret (token URL: authority + tenant) and the signed or bearer-authorised requests (DCE, the
+ * workspace's Data Collector host, the override) go.
+ */
+export const sentinelDestinationFields = ['tenant_id', 'authority_url', 'dce_url', 'workspace_id', 'endpoint_url', ...commonDestinationFields] as const;
 
 export const DEFAULT_AUTHORITY_URL = 'https://login.microsoftonline.com';
 /** The SDK's `defaultIngestionScope` (double slash as in Microsoft's tutorial; Entra accepts both forms). */

@@ -39,7 +39,7 @@ export function createSentinelConnector(config: SentinelConfig, deps: ConnectorD
 }
 
 function createLogsIngestionConnector(settings: LogsIngestionSettings, deps: ConnectorDeps, transport: TransportOptions): Connector {
-  const tokens = createTokenCache({ http: deps.http, settings, now: deps.now, ...transport });
+  const tokens = createTokenCache({ http: deps.http, settings, now: deps.now, onToken: deps.noteSecret, ...transport });
 
   const deliver: Deliver = async (events, signal) => {
     if (events.length === 0) return { kind: 'success', message: 'no events' };

@@ -28,6 +28,8 @@ export function createTokenCache(opts: {
   now: () => number;
   timeoutMs?: number;
   verifySsl?: boolean;
+  /** Called with every token obtained: it is a credential a receiver may echo back (ConnectorDeps.noteSecret). */
+  onToken?: (token: string) => void;
 }): TokenCache {
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<TokenResult> | undefined;
@@ -57,6 +59,7 @@ export function createTokenCache(opts: {
       const token = parseTokenResponse(res.text());
       if (!token) return failed({ kind: 'retry', status: 200, message: 'answer was not a bearer token response' });
       const lifetimeMs = token.expiresInSeconds * 1000;
+      opts.onToken?.(token.accessToken);
       cached = { token: token.accessToken, refreshAt: issuedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) };
       return { ok: true, token: token.accessToken };
     }

@@ -25,6 +25,9 @@ export const commonConnectorFields = {
   ),
 } satisfies TProperties;
 
+/** Common fields that decide who can receive the secrets: with TLS verification off, anyone on the path can. */
+export const commonDestinationFields = ['verify_ssl'] as const;
+
 /** A connector config schema: the given fields plus the common ones, unknown fields rejected. */
 export function connectorConfigSchema<P extends TProperties>(properties: P, description: string) {
   return Type.Object({ ...properties, ...commonConnectorFields }, { additionalProperties: false, description });

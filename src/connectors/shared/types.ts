@@ -172,6 +172,11 @@ export interface ConnectorDeps {
   logger: Logger;
   /** Injected clock (ms). */
   now: () => number;
+  /**
+   * Tells the destination's redactor about a credential obtained at run time (an OAuth access token), so a
+   * receiver echoing it back is redacted like the configured secrets. Set by shared/redacting-connector.ts.
+   */
+  noteSecret?(value: string): void;
 }
 
 export interface Connector {
@@ -207,6 +212,18 @@ export interface ConnectorDefinition<C extends Record<string, unknown> = Record<
   configSchema: TObject;
   /** Top-level config keys that are secrets: encrypted at rest, never logged, masked when asked. */
   secretFields: readonly string[];
+  /**
+   * Top-level config keys that decide where requests (and so the secrets) go: URLs, hosts, site, tenant, port,
+   * transport. Changing one of them requires every stored secret to be given again (src/siem-configs/
+   * secret-reentry.ts), so an admin cannot redirect a stored credential to a host of their choosing. Every
+   * connector lists `verify_ssl` too (shared/config-schema.ts commonDestinationFields).
+   */
+  destinationFields: readonly string[];
+  /**
+   * The credentials as sent, where they are not a secret field's value as is (Elasticsearch Basic auth: base64 of
+   * "user:password"), so a receiver echoing them back is redacted too (shared/secret-redactor.ts).
+   */
+  sentCredentials?(config: C): string[];
   /** Checks the schema cannot express (one of two forms, scheme rules). Runs after the schema passed. */
   validate?(config: C): FieldIssue[];
   /** Non-fatal notices shown with the config (e.g. Sentinel legacy form retirement). */

@@ -1,6 +1,6 @@
 /** Splunk HEC config (SPEC §3): schema, secrets, defaults, and the base URL every request is built on. */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, NonEmpty, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 export const splunkHecConfigSchema = connectorConfigSchema(
@@ -20,6 +20,8 @@ export const splunkHecConfigSchema = connectorConfigSchema(
 export type SplunkHecConfig = Static<typeof splunkHecConfigSchema>;
 
 export const splunkHecSecretFields = ['token'] as const;
+/** Where the token goes. */
+export const splunkHecDestinationFields = ['url', ...commonDestinationFields] as const;
 
 export const DEFAULT_SOURCETYPE = 'ocsf';
 

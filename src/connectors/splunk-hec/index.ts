@@ -1,6 +1,6 @@
 /** Splunk HTTP Event Collector (protocols.md §1). */
 import type { ConnectorDefinition } from '../shared/types.ts';
-import { splunkHecConfigSchema, splunkHecSecretFields, validateSplunkHecConfig, type SplunkHecConfig } from './config.ts';
+import { splunkHecConfigSchema, splunkHecSecretFields, splunkHecDestinationFields, validateSplunkHecConfig, type SplunkHecConfig } from './config.ts';
 import { createSplunkHecConnector } from './sender.ts';
 
 export type { SplunkHecConfig } from './config.ts';
@@ -11,6 +11,7 @@ export const splunkHecConnector: ConnectorDefinition<SplunkHecConfig> = {
   displayName: 'Splunk HEC',
   configSchema: splunkHecConfigSchema,
   secretFields: splunkHecSecretFields,
+  destinationFields: splunkHecDestinationFields,
   validate: validateSplunkHecConfig,
   endpointOf: (config) => config.url,
   create: (config, deps) => createSplunkHecConnector(config, deps),

@@ -3,7 +3,7 @@
  * collector token: the whole URL is the secret, and only a masked form is ever shown.
  */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, checkEndpointUrl } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, checkEndpointUrl, commonDestinationFields } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 /** A header value: no control characters (CR/LF would split the header). */
@@ -35,6 +35,8 @@ export const sumoLogicConfigSchema = connectorConfigSchema(
 export type SumoLogicConfig = Static<typeof sumoLogicConfigSchema>;
 
 export const sumoLogicSecretFields = ['url'] as const;
+/** The URL is both where events go and the secret: changing it means giving a new one. */
+export const sumoLogicDestinationFields = ['url', ...commonDestinationFields] as const;
 
 const SOURCE_PATH = /^\/receiver\/v1\/http\/[^/]+\/?$/;
 

@@ -1,6 +1,6 @@
 /** The Sumo Logic HTTP Logs source connector definition (protocols.md §5). */
 import type { ConnectorDefinition } from '../shared/types.ts';
-import { maskedSourceUrl, sumoLogicConfigSchema, sumoLogicSecretFields, validateSumoLogicConfig, type SumoLogicConfig } from './config.ts';
+import { maskedSourceUrl, sumoLogicConfigSchema, sumoLogicSecretFields, sumoLogicDestinationFields, validateSumoLogicConfig, type SumoLogicConfig } from './config.ts';
 import { createSumoLogicConnector } from './sender.ts';
 
 export const sumoLogicConnector: ConnectorDefinition<SumoLogicConfig> = {
@@ -9,6 +9,7 @@ export const sumoLogicConnector: ConnectorDefinition<SumoLogicConfig> = {
   displayName: 'Sumo Logic',
   configSchema: sumoLogicConfigSchema,
   secretFields: sumoLogicSecretFields,
+  destinationFields: sumoLogicDestinationFields,
   validate: validateSumoLogicConfig,
   endpointOf: maskedSourceUrl,
   create: createSumoLogicConnector,

@@ -1,5 +1,6 @@
 /** Per-organisation SIEM configs as a delivery feed: specs from the siem_configs table, health written back to it. */
 import type { ConnectorType } from '../../connectors/shared/types.ts';
+import { describeUnavailable } from '../../siem-configs/secrets.ts';
 import type { ConfigChange, SiemConfigService } from '../../siem-configs/service.ts';
 import type { SiemConfigRecord, SiemConfigRepo } from '../../store/repos/siem-configs.ts';
 import type { DeliveryStateSink, DestinationFeed, DestinationSpec } from './destination.ts';
@@ -10,18 +11,14 @@ import type { DeliveryStateSink, DestinationFeed, DestinationSpec } from './dest
  */
 export function siemConfigFeed(deps: { configs: SiemConfigService; repo: SiemConfigRepo; stateSink?: DeliveryStateSink }): DestinationFeed {
   const toSpec = (r: SiemConfigRecord): DestinationSpec => {
-    let config: Record<string, unknown>;
-    try {
-      config = deps.configs.decryptedConfig(r);
-    } catch {
-      // Undecryptable (key removed): the worker reports not_configured instead of crashing the feed.
-      config = {};
-    }
+    // A secret that does not decrypt (key removed, altered row): the worker reports not_configured with why.
+    const { config, unavailable } = deps.configs.openConfig(r);
     return {
       id: r.id,
       orgId: r.orgId,
       connectorType: r.connectorType as ConnectorType,
       config,
+      configError: unavailable.length > 0 ? unavailable.map(describeUnavailable).join('; ') : undefined,
       batchSize: r.batchSize,
       filters: { classUids: r.filterClassUids, minSeverity: r.filterMinSeverity },
       enabled: r.enabled,

@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { connectorCatalog } from '../../connectors/catalog.ts';
+import { instantiateConnector } from '../../connectors/shared/redacting-connector.ts';
 import type { Connector, ConnectorDeps } from '../../connectors/shared/types.ts';
 import type { EventLog } from '../event-log.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -152,7 +153,9 @@ export class DestinationWorker {
   update(spec: DestinationSpec): void {
     const before = this.specValue;
     this.specValue = spec;
-    if (spec.connectorType !== before.connectorType || JSON.stringify(spec.config) !== JSON.stringify(before.config)) {
+    // Pending state is about the old config; dropped first, so a not_configured verdict on the new one stays.
+    this.health.discardPendingState();
+    if (spec.connectorType !== before.connectorType || spec.configError !== before.configError || JSON.stringify(spec.config) !== JSON.stringify(before.config)) {
       if (this.connector) this.retired.push(this.connector);
       this.connector = this.createConnector(spec);
       this.closeRetired();
@@ -163,7 +166,6 @@ export class DestinationWorker {
       this.live.setQuery(query);
       for (const r of this.replays.values()) r.setQuery(query);
     }
-    this.health.discardPendingState();
     // Whatever failed may work with the new settings: probe now instead of waiting out a backoff or auth pause.
     this.gate.reset();
     this.wakeup.notify();
@@ -359,7 +361,8 @@ export class DestinationWorker {
     try {
       const def = connectorCatalog[spec.connectorType];
       if (!def) throw new Error(`unknown connector type ${spec.connectorType}`);
-      return def.create(spec.config, this.deps.connectorDeps);
+      if (spec.configError) throw new Error(spec.configError);
+      return instantiateConnector(def, spec.config, this.deps.connectorDeps);
     } catch (err) {
       // Never log the config: it holds decrypted secrets.
       const message = `connector cannot be instantiated: ${(err as Error).message ?? String(err)}`;

@@ -26,6 +26,8 @@ export interface DestinationSpec {
   connectorType: ConnectorType;
   /** Connector config with secrets DECRYPTED (never logged). */
   config: Record<string, unknown>;
+  /** Why the config cannot be used as stored (a secret that does not decrypt): the worker reports not_configured. */
+  configError?: string;
   batchSize: number;
   filters: DestinationFilters;
   enabled: boolean;
