@@ -2,12 +2,10 @@
  * Secrets never appear in plaintext in the database files/tables or in the logs of a full
  * create → update → test → list cycle on both surfaces.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../helpers/stores.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { databaseDump } from '../helpers/database-dump.ts';
 
 const SECRETS = {
   splunkToken: 'SPLUNK-SECRET-7f3a9c1e5b',
@@ -77,27 +75,3 @@ describe.each(storeBackends)('secrets at rest and in logs on $name', (backend) =
     expect(dump).toContain('enc:v2:k1:');
   });
 });
-
-async function databaseDump(t: TestService): Promise<string> {
-  if (t.service.store.kind === 'sqlite') {
-    // The raw files: main database, WAL and shared memory, as an attacker with disk access would read them.
-    await (await import('kysely')).sql`pragma wal_checkpoint(FULL)`.execute(t.service.store.db);
-    return readdirSync(t.store.dataDir)
-      .filter((f) => f.startsWith('siemstream.db'))
-      .map((f) => readFileSync(join(t.store.dataDir, f)).toString('latin1'))
-      .join('\n');
-  }
-  const client = new pg.Client({ connectionString: t.store.databaseUrl });
-  await client.connect();
-  try {
-    const tables = await client.query(`select table_name from information_schema.tables where table_schema = $1`, [t.store.schema]);
-    const parts: string[] = [];
-    for (const { table_name } of tables.rows) {
-      const rows = await client.query(`select * from ${t.store.schema}."${table_name}"`);
-      parts.push(JSON.stringify(rows.rows));
-    }
-    return parts.join('\n');
-  } finally {
-    await client.end();
-  }
-}

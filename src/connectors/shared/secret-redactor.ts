@@ -138,6 +138,7 @@ function encodingsOf(value: string): string[] {
   return [
     value,
     value.replace(/\s+/g, ' '),
+    utf8.toString('base64'),
     utf8.toString('base64').replace(/=+$/, ''),
     utf8.toString('base64url'),
     encodeURIComponentSafe(value),
