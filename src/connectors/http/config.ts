@@ -3,7 +3,7 @@
  * on custom headers the schema cannot express.
  */
 import { Type, type Static } from 'typebox';
-import { connectorConfigSchema, HttpUrl, commonDestinationFields } from '../shared/config-schema.ts';
+import { connectorConfigSchema, HttpUrl, commonDestinationFields, credentialQueryMessage, credentialQueryParam } from '../shared/config-schema.ts';
 import type { FieldIssue } from '../shared/types.ts';
 
 /** RFC 9110 `token`: what a header name may be. */
@@ -60,6 +60,8 @@ const FORBIDDEN_HEADERS = new Set([
   'expect',
 ]);
 const SIGNATURE_PREFIX = 'x-siemstream-';
+/** Headers that carry credentials: `headers` is stored in plaintext and shown, so they go in auth_header. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'dd-api-key', 'x-sumo-token']);
 
 /** `"X-API-Key: abc"` → `['X-API-Key', 'abc']`; undefined when not of that form. */
 export function parseAuthHeader(value: string): [name: string, value: string] | undefined {
@@ -73,7 +75,9 @@ export function validateHttpConfig(config: HttpConfig): FieldIssue[] {
 
   try {
     const url = new URL(config.url);
+    const param = credentialQueryParam(url);
     if (url.username || url.password) issue(['url'], 'URL must not contain credentials; use api_key or auth_header');
+    else if (param) issue(['url'], credentialQueryMessage(param, 'use api_key or auth_header'));
   } catch {
     issue(['url'], 'Input should be an absolute http:// or https:// URL');
   }
@@ -95,7 +99,7 @@ export function validateHttpConfig(config: HttpConfig): FieldIssue[] {
     const path = ['headers', name];
     if (!HEADER_NAME.test(name)) issue(path, 'Invalid header name');
     else if (isForbidden(name)) issue(path, `Header ${name} cannot be set`);
-    else if (lower === 'authorization' || authNames.has(lower)) {
+    else if (CREDENTIAL_HEADERS.has(lower) || authNames.has(lower)) {
       issue(path, 'Credentials belong in api_key or auth_header (encrypted at rest)');
     } else if (seen.has(lower)) issue(path, 'Duplicate header name');
     else if (/[\r\n\0]/.test(value)) issue(path, 'Header values must not contain line breaks');

@@ -97,13 +97,14 @@ function patternMessage(e: ErrorObject): string {
 
 /**
  * The URL rules connectors apply beyond the schema's pattern: the URL parses; no query string (unless the endpoint
- * takes one) and no fragment; no credentials — they belong in the secret fields, not in a URL that is shown in
- * responses and logs. Gives the parsed URL and at most one issue.
+ * takes one) and no fragment; no credentials, in the user-info or as a query parameter named like one — they
+ * belong in the secret fields, not in a URL that is stored in plaintext and shown in responses and logs. Gives the parsed URL and at most one issue.
  */
 export function checkEndpointUrl(
   field: string,
   value: string,
-  opts: { allowQuery?: boolean; credentialsHint?: string } = {},
+  /** `secretUrl`: the URL is itself a secret field (Sumo Logic), encrypted with whatever its query holds. */
+  opts: { allowQuery?: boolean; credentialsHint?: string; secretUrl?: boolean } = {},
 ): { url?: URL; issues: FieldIssue[] } {
   const issue = (message: string) => [{ path: [field], message, type: 'value_error' }];
   let url: URL;
@@ -117,5 +118,23 @@ export function checkEndpointUrl(
   if (url.username || url.password) {
     return { url, issues: issue(`URL must not contain credentials${opts.credentialsHint ? `; ${opts.credentialsHint}` : ''}`) };
   }
+  const param = opts.allowQuery && !opts.secretUrl ? credentialQueryParam(url) : undefined;
+  if (param) return { url, issues: issue(credentialQueryMessage(param, opts.credentialsHint)) };
   return { url, issues: [] };
+}
+
+/** Query parameter names that carry credentials (`?dd-api-key=…`, `?token=…`, an Azure SAS `sig`). */
+const CREDENTIAL_PARAM = /^(?:.*[-_.])?(?:token|key|apikey|secret|password|passwd|pwd|auth|authorization|signature|sig|credentials?)$/i;
+
+/**
+ * The first query parameter of `url` whose name says it is a credential. Such a value would sit in a field that
+ * is stored in plaintext and shown in every response: it belongs in a secret field.
+ */
+export function credentialQueryParam(url: URL): string | undefined {
+  for (const name of url.searchParams.keys()) if (CREDENTIAL_PARAM.test(name)) return name;
+  return undefined;
+}
+
+export function credentialQueryMessage(param: string, hint?: string): string {
+  return `URL must not carry credentials in its query (${param})${hint ? `; ${hint}` : ''}`;
 }

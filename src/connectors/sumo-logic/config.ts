@@ -42,7 +42,7 @@ const SOURCE_PATH = /^\/receiver\/v1\/http\/[^/]+\/?$/;
 
 export function validateSumoLogicConfig(config: SumoLogicConfig): FieldIssue[] {
   // Sumo ignores query parameters ("Any query parameters will be ignored"), so they are allowed.
-  const { url, issues } = checkEndpointUrl('url', config.url, { allowQuery: true });
+  const { url, issues } = checkEndpointUrl('url', config.url, { allowQuery: true, secretUrl: true });
   if (!url || issues.length > 0) return issues;
   if (!SOURCE_PATH.test(url.pathname)) {
     return [

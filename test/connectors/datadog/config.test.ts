@@ -48,6 +48,11 @@ describe('datadog config schema', () => {
     expect(validate({ api_key: 'k', site: 'http-intake.logs.datadoghq.com' })[0].path).toEqual(['site']);
     expect(validate({ api_key: 'k', endpoint_url: 'https://u:p@intake.example.com/api/v2/logs' })[0].path).toEqual(['endpoint_url']);
     expect(validate({ api_key: 'k', site: 'ap2.datadoghq.com', endpoint_url: 'https://relay.example.com/logs' })).toEqual([]);
+    // The key in the query would be stored in plaintext and shown in every response.
+    expect(validate({ api_key: 'k', endpoint_url: 'https://http-intake.logs.datadoghq.com/v1/input?dd-api-key=abc' })).toEqual([
+      { path: ['endpoint_url'], message: 'URL must not carry credentials in its query (dd-api-key); use the api_key field', type: 'value_error' },
+    ]);
+    expect(validate({ api_key: 'k', endpoint_url: 'https://http-intake.logs.datadoghq.com/v1/input?ddsource=ocsf' })).toEqual([]);
   });
 
   it('marks api_key as the only secret', () => {

@@ -53,6 +53,18 @@ describe('http config', () => {
     expect(validate({ url: 'https://c.example.com', headers: { 'X-A': '1', 'x-a': '2' } })).toHaveLength(1);
   });
 
+  it('refuses credentials where they would be stored in plaintext: credential headers and query parameters', () => {
+    for (const name of ['Cookie', 'X-API-Key', 'api-key', 'X-Auth-Token', 'DD-API-KEY']) {
+      const issues = validate({ url: 'https://c.example.com', headers: { [name]: 'secret-value' } });
+      expect(issues, name).toEqual([{ path: ['headers', name], message: 'Credentials belong in api_key or auth_header (encrypted at rest)', type: 'value_error' }]);
+    }
+    for (const param of ['token', 'api_key', 'access_token', 'sig', 'x-api-key']) {
+      const issues = validate({ url: `https://c.example.com/in?tenant=a&${param}=secret-value` });
+      expect(issues, param).toEqual([{ path: ['url'], message: `URL must not carry credentials in its query (${param}); use api_key or auth_header`, type: 'value_error' }]);
+    }
+    expect(validate({ url: 'https://c.example.com/in?tenant=acme&format=v2' })).toEqual([]);
+  });
+
   it('refuses two sources for the same auth header', () => {
     expect(validate({ url: 'https://c.example.com', api_key: 'k', auth_header: 'Authorization: Basic abc' })[0].path).toEqual([
       'auth_header',
