@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { connectorCatalog } from './connectors/catalog.ts';
 import type { ApiContext } from './api/context.ts';
 import { registerErrorHandler } from './api/plugins/error-handler.ts';
+import { refuseUndecodedContentEncoding } from './api/plugins/content-encoding.ts';
 import { opsRoutes } from './api/ops.ts';
 import { authosSiemConfigRoutes } from './api/authos/siem-configs.ts';
 import { arbitexSiemConfigRoutes } from './api/arbitex/siem-configs.ts';
@@ -34,6 +35,7 @@ export async function buildApp(ctx: ApiContext, opts: { logger: Logger; extraRou
     forceCloseConnections: 'idle',
   });
   registerErrorHandler(app);
+  refuseUndecodedContentEncoding(app);
   // Bodies are JSON (or NDJSON where a route says so): anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 

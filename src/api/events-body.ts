@@ -115,21 +115,25 @@ export function parseScannedBody(scanned: ScannedBody): EventsBody {
 /**
  * The request body stream → its bytes. `Content-Encoding: gzip` is decompressed as it arrives; 413 beyond
  * EVENTS_BODY_LIMIT bytes on the wire or decompressed, 415 for another encoding, 400 for broken gzip.
+ * Inflating stops as soon as the decompressed size passes the limit (the zlib stream is destroyed then), so a
+ * gzip bomb costs about EVENTS_BODY_LIMIT of memory and the time to inflate that much, never its full size.
  */
 export async function readEventsBody(stream: Readable, contentEncoding: string | undefined, contentLength?: string): Promise<Buffer> {
   const encoding = contentEncoding?.trim().toLowerCase();
   const gzip = encoding === 'gzip' || encoding === 'x-gzip';
-  if (encoding && encoding !== 'identity' && !gzip) {
-    throw new SiemError('SIEM_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported Content-Encoding (use gzip or none)');
-  }
+  if (encoding && encoding !== 'identity' && !gzip) throw unsupportedEncoding();
   if (contentLength !== undefined && Number(contentLength) > EVENTS_BODY_LIMIT) throw bodyTooLarge();
   // Kept as bytes: the scan works on them and decodes element by element (scanEventsBody).
   const chunks: Buffer[] = [];
   let decoded = 0;
+  // The first limit passed is the answer: when one stage fails, pipeline() destroys the others and may reject
+  // with their AbortError instead, which is no reason to give the caller (it became a 500).
+  let refusal: SiemError | undefined;
+  const refuse = (err: SiemError) => (refusal ??= err);
   const collect = async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
       decoded += chunk.length;
-      if (decoded > EVENTS_BODY_LIMIT) throw gzip ? tooLarge('Decompressed request body is too large') : bodyTooLarge();
+      if (decoded > EVENTS_BODY_LIMIT) throw refuse(gzip ? tooLarge('Decompressed request body is too large') : bodyTooLarge());
       chunks.push(chunk);
     }
   };
@@ -140,19 +144,26 @@ export async function readEventsBody(stream: Readable, contentEncoding: string |
     const wireLimit = new Transform({
       transform(chunk: Buffer, _enc, done) {
         wire += chunk.length;
-        done(wire > EVENTS_BODY_LIMIT ? bodyTooLarge() : null, chunk);
+        done(wire > EVENTS_BODY_LIMIT ? refuse(bodyTooLarge()) : null, chunk);
       },
     });
     try {
       await pipeline(stream, wireLimit, createGunzip(), collect);
     } catch (err) {
+      if (refusal) throw refusal;
       if (err instanceof SiemError) throw err;
-      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new SiemError('SIEM_ERR_BAD_REQUEST', 400, 'Body is not valid gzip');
+      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw notGzip(err as Error);
       throw err;
     }
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, decoded);
 }
+
+/** zlib's reason ("incorrect header check", "unexpected end of file") says what is wrong; it holds no body bytes. */
+const notGzip = (err: Error) => new SiemError('SIEM_ERR_BAD_REQUEST', 400, `Body is not valid gzip (Content-Encoding: gzip): ${err.message}`);
+
+export const unsupportedEncoding = () =>
+  new SiemError('SIEM_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported Content-Encoding: POST /v1/events accepts gzip or none');
 
 const bodyTooLarge = () => tooLarge('Request body is too large');
 

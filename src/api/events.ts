@@ -47,6 +47,8 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       {
         onRequest: ctx.auth.eventsWriter,
         bodyLimit: EVENTS_BODY_LIMIT,
+        // The parser above inflates gzip itself, within the limit (api/plugins/content-encoding.ts).
+        config: { decodesContentEncoding: true },
         // The body schema documents the wire format; what the handler receives is the RawEventsBody text.
         validatorCompiler: () => () => true,
         schema: {
