@@ -1,6 +1,7 @@
 /**
- * Address classification for the egress guard (SPEC §8): which IP ranges a connector may never reach unless the
- * operator allows them, including IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo).
+ * Address classification for the egress guard: which IP ranges a connector may never reach unless the operator
+ * allows them, including IPv6 forms that embed an IPv4 address (mapped, translated, compatible, NAT64 well-known
+ * and local-use, 6to4, Teredo, ISATAP), which are classified by the address they embed.
  */
 import { BlockList, isIP } from 'node:net';
 
@@ -9,31 +10,31 @@ interface Range {
   reason: string;
 }
 
+// Each reason names the range's purpose and the RFC that reserves it: a refusal says which rule applied.
 const BLOCKED_V4: Range[] = [
-  { cidr: '0.0.0.0/8', reason: 'unspecified/"this network"' },
-  { cidr: '10.0.0.0/8', reason: 'private' },
-  { cidr: '100.64.0.0/10', reason: 'carrier-grade NAT' },
-  { cidr: '127.0.0.0/8', reason: 'loopback' },
-  { cidr: '169.254.0.0/16', reason: 'link-local / cloud metadata' },
-  { cidr: '172.16.0.0/12', reason: 'private' },
-  { cidr: '192.0.0.0/24', reason: 'IETF protocol assignments' },
-  { cidr: '192.168.0.0/16', reason: 'private' },
-  { cidr: '198.18.0.0/15', reason: 'benchmarking' },
-  { cidr: '224.0.0.0/4', reason: 'multicast' },
-  // 240/4 includes the limited broadcast address 255.255.255.255.
-  { cidr: '240.0.0.0/4', reason: 'reserved/broadcast' },
+  { cidr: '0.0.0.0/8', reason: 'unspecified / "this network", RFC 1122' },
+  { cidr: '10.0.0.0/8', reason: 'private, RFC 1918' },
+  { cidr: '100.64.0.0/10', reason: 'carrier-grade NAT, RFC 6598' },
+  { cidr: '127.0.0.0/8', reason: 'loopback, RFC 1122' },
+  { cidr: '169.254.0.0/16', reason: 'link-local / cloud metadata, RFC 3927' },
+  { cidr: '172.16.0.0/12', reason: 'private, RFC 1918' },
+  { cidr: '192.0.0.0/24', reason: 'IETF protocol assignments, RFC 6890' },
+  { cidr: '192.168.0.0/16', reason: 'private, RFC 1918' },
+  { cidr: '198.18.0.0/15', reason: 'benchmarking, RFC 2544' },
+  { cidr: '224.0.0.0/4', reason: 'multicast, RFC 5771' },
+  // Before 240/4, which contains it: the first matching range names the reason.
+  { cidr: '255.255.255.255/32', reason: 'limited broadcast, RFC 919' },
+  { cidr: '240.0.0.0/4', reason: 'reserved, RFC 1112' },
 ];
 
 const BLOCKED_V6: Range[] = [
-  { cidr: '::/128', reason: 'unspecified' },
-  { cidr: '::1/128', reason: 'loopback' },
-  { cidr: '100::/64', reason: 'discard-only' },
-  // Local-use NAT64 prefix: the embedded IPv4 position depends on the operator's prefix length, so block it whole.
-  { cidr: '64:ff9b:1::/48', reason: 'local-use NAT64' },
-  { cidr: 'fc00::/7', reason: 'unique local (ULA)' },
-  { cidr: 'fe80::/10', reason: 'link-local' },
-  { cidr: 'fec0::/10', reason: 'site-local (deprecated)' },
-  { cidr: 'ff00::/8', reason: 'multicast' },
+  { cidr: '::/128', reason: 'unspecified, RFC 4291' },
+  { cidr: '::1/128', reason: 'loopback, RFC 4291' },
+  { cidr: '100::/64', reason: 'discard-only, RFC 6666' },
+  { cidr: 'fc00::/7', reason: 'unique local (ULA), RFC 4193' },
+  { cidr: 'fe80::/10', reason: 'link-local, RFC 4291' },
+  { cidr: 'fec0::/10', reason: 'site-local (deprecated), RFC 3879' },
+  { cidr: 'ff00::/8', reason: 'multicast, RFC 4291' },
 ];
 
 function buildList(ranges: Range[], family: 'ipv4' | 'ipv6'): { list: BlockList; ranges: Range[] } {
@@ -87,31 +88,65 @@ export function ipv6Bytes(address: string): Uint8Array {
 }
 
 const v4 = (b: Uint8Array, at: number) => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+const v4At = (b: Uint8Array, at: readonly number[]) => at.map((i) => b[i]).join('.');
 const allZero = (b: Uint8Array, from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+const startsWith = (b: Uint8Array, prefix: readonly number[]) => prefix.every((x, i) => b[i] === x);
+
+/** An IPv4 address an IPv6 address carries, and the rule (form, prefix, RFC) by which it carries it. */
+export interface EmbeddedIpv4 {
+  address: string;
+  form: string;
+  /** One of several possible readings (local-use NAT64): enough to refuse, never to allow. */
+  ambiguous?: true;
+}
+
+/**
+ * Where RFC 6052 puts the IPv4 address for each prefix length a translator may use (bits 64–71 are skipped).
+ * The local-use prefix 64:ff9b:1::/48 leaves the length to the operator, so every length from /48 is possible.
+ */
+const LOCAL_NAT64_LAYOUTS: { prefix: number; bytes: readonly number[] }[] = [
+  { prefix: 96, bytes: [12, 13, 14, 15] },
+  { prefix: 64, bytes: [9, 10, 11, 12] },
+  { prefix: 56, bytes: [7, 9, 10, 11] },
+  { prefix: 48, bytes: [6, 7, 9, 10] },
+];
+const LOCAL_NAT64 = 'local-use NAT64 64:ff9b:1::/48, RFC 8215';
 
 /** IPv4 addresses an IPv6 address carries (and would reach through the matching translation mechanism). */
-export function embeddedIpv4(bytes: Uint8Array): { address: string; form: string }[] {
-  const out: { address: string; form: string }[] = [];
-  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (deprecated compatible; :: and ::1 are matched as v6 ranges first).
-  if (allZero(bytes, 0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) out.push({ address: v4(bytes, 12), form: 'IPv4-mapped' });
-  else if (allZero(bytes, 0, 12)) out.push({ address: v4(bytes, 12), form: 'IPv4-compatible' });
-  // 64:ff9b::/96 well-known NAT64 prefix.
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && allZero(bytes, 4, 12))
-    out.push({ address: v4(bytes, 12), form: 'NAT64' });
-  // 2002:AABB:CCDD::/48 6to4.
-  if (bytes[0] === 0x20 && bytes[1] === 0x02) out.push({ address: v4(bytes, 2), form: '6to4' });
-  // 2001:0000::/32 Teredo: server IPv4 in bytes 4..8, client IPv4 XOR 0xff in bytes 12..16.
-  if (bytes[0] === 0x20 && bytes[1] === 0x01 && bytes[2] === 0x00 && bytes[3] === 0x00) {
-    out.push({ address: v4(bytes, 4), form: 'Teredo server' });
-    const client = bytes.slice(12, 16).map((x) => x ^ 0xff);
-    out.push({ address: v4(client, 0), form: 'Teredo client' });
+export function embeddedIpv4(bytes: Uint8Array): EmbeddedIpv4[] {
+  const out: EmbeddedIpv4[] = [];
+  // ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (SIIT translated) and ::a.b.c.d (deprecated compatible; :: and ::1
+  // are matched as IPv6 ranges first).
+  if (allZero(bytes, 0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) out.push({ address: v4(bytes, 12), form: 'IPv4-mapped ::ffff:0:0/96, RFC 4291' });
+  else if (allZero(bytes, 0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && allZero(bytes, 10, 12))
+    out.push({ address: v4(bytes, 12), form: 'IPv4-translated ::ffff:0:0:0/96, RFC 2765' });
+  else if (allZero(bytes, 0, 12)) out.push({ address: v4(bytes, 12), form: 'IPv4-compatible ::/96 (deprecated), RFC 4291' });
+  // 64:ff9b::/96 well-known NAT64 prefix (only ever used as a /96).
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b]) && allZero(bytes, 4, 12)) out.push({ address: v4(bytes, 12), form: 'NAT64 64:ff9b::/96, RFC 6052' });
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01])) {
+    for (const layout of LOCAL_NAT64_LAYOUTS) {
+      // A reading in 0.0.0.0/8 is the zero padding of another layout, not an address anyone translates to.
+      if (bytes[layout.bytes[0]] !== 0) out.push({ address: v4At(bytes, layout.bytes), form: `${LOCAL_NAT64} (as a /${layout.prefix})`, ambiguous: true });
+    }
   }
+  // 2002:AABB:CCDD::/48 6to4.
+  if (startsWith(bytes, [0x20, 0x02])) out.push({ address: v4(bytes, 2), form: '6to4 2002::/16, RFC 3056' });
+  // 2001:0000::/32 Teredo: server IPv4 in bytes 4..8, client IPv4 XOR 0xff in bytes 12..16.
+  if (startsWith(bytes, [0x20, 0x01, 0x00, 0x00])) {
+    out.push({ address: v4(bytes, 4), form: 'Teredo 2001::/32 server, RFC 4380' });
+    const client = bytes.slice(12, 16).map((x) => x ^ 0xff);
+    out.push({ address: v4(client, 0), form: 'Teredo 2001::/32 client, RFC 4380' });
+  }
+  // ISATAP interface identifier (any prefix): 0000:5efe or 0200:5efe (u bit), then the node's IPv4 address.
+  if ((bytes[8] & 0xfd) === 0 && bytes[9] === 0 && bytes[10] === 0x5e && bytes[11] === 0xfe && out.length === 0)
+    out.push({ address: v4(bytes, 12), form: 'ISATAP interface identifier ::5efe:0:0/96, RFC 5214' });
   return out;
 }
 
 /**
  * Why an address must not be reached, or undefined when it is public. `address` must be an IP literal
- * (no brackets). Embedded IPv4 forms report e.g. "IPv4-mapped 127.0.0.1: loopback".
+ * (no brackets). The reason names the rule and its RFC; an IPv6 address refused for the IPv4 it embeds says
+ * by which form, e.g. "NAT64 64:ff9b::/96, RFC 6052, embeds 10.0.0.5: private, RFC 1918".
  */
 export function blockedReason(address: string): string | undefined {
   const family = isIP(address);
@@ -123,9 +158,13 @@ export function blockedReason(address: string): string | undefined {
   if (blockedV6.list.check(address, 'ipv6')) {
     return v6ReasonLists.find((r) => r.list.check(address, 'ipv6'))?.reason ?? 'blocked';
   }
-  for (const e of embeddedIpv4(ipv6Bytes(address))) {
+  const bytes = ipv6Bytes(address);
+  for (const e of embeddedIpv4(bytes)) {
     const reason = blockedReason(e.address);
-    if (reason) return `${e.form} ${e.address}: ${reason}`;
+    if (reason) return `${e.form}, embeds ${e.address}: ${reason}`;
   }
+  // A local-use translator sits in the operator's network, and its prefix length (so which IPv4 address this
+  // reaches) is unknown here: refused whatever it embeds.
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01])) return `${LOCAL_NAT64}: translated inside the operator's network`;
   return undefined;
 }

@@ -45,7 +45,7 @@ export function createHttpTransport(opts: {
         connect(connectOpts, callback) {
           // Only ever reached after a successful guard check for this origin set `pinned`.
           if (!created.pinned) {
-            callback(new TransportError('egress_refused', `no egress check for ${url.origin}`), null);
+            callback(new TransportError('egress_refused', `refused egress to ${url.origin} (no egress check preceded this connection)`), null);
             return;
           }
           // `hostname` is where the socket goes; undici derives SNI from `host` (the configured name).

@@ -80,7 +80,7 @@ describe('http transport: egress pinning', () => {
     answer = '127.0.0.1';
     const err = await transportError(http.request({ method: 'GET', url }));
     expect(err.code).toBe('egress_refused');
-    expect(err.message).toContain('rebind.test [127.0.0.1] (loopback)');
+    expect(err.message).toBe('refused egress to 127.0.0.1 (loopback, RFC 1122) for host rebind.test; set SIEM_EGRESS_ALLOW to allow it');
     expect(legit.requests).toHaveLength(1);
     expect(internal.connections()).toBe(0);
   });

@@ -90,13 +90,13 @@ describe('stream transport', () => {
     });
     const plain = await rejection(publicName.connect({ host: 'qradar.example', port: 514, tls: false }));
     expect(plain.code).toBe('egress_refused');
-    expect(plain.message).toContain('plain http/tcp');
+    expect(plain.message).toBe('refused egress to 93.184.216.34 port 514 (plain http/tcp without TLS) for host qradar.example; set SIEM_EGRESS_ALLOW to allow it');
 
     const noAllow = createStreamTransport({ egress: createEgressGuard({ resolver: toLoopback }) });
     for (const tls of [false, true]) {
       const err = await rejection(noAllow.connect({ host: 'qradar.test', port: srv.port, tls }));
       expect(err.code).toBe('egress_refused');
-      expect(err.message).toContain('(loopback)');
+      expect(err.message).toBe('refused egress to 127.0.0.1 (loopback, RFC 1122) for host qradar.test; set SIEM_EGRESS_ALLOW to allow it');
     }
     expect(srv.connections()).toBe(0);
   });
