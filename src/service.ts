@@ -102,6 +102,7 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
     jwksUrl: settings.jwksUrl,
     issuer: settings.jwtIssuer,
     audience: settings.jwtAudience,
+    maxLifetimeSec: settings.jwtMaxLifetimeSec,
   });
   const connectorDeps = createConnectorDeps({ egressAllow: parseEgressAllow(settings.egressAllow), resolver: opts.resolver, logger, now });
   const repo = siemConfigRepo(store.db);
@@ -122,7 +123,7 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
     }
   }
   const tester = new ConnectionTester({ connectorDeps, rateLimits: rateLimitRepo(store.db), limitPerMinute: settings.testRateLimitPerMinute, now });
-  const auth = createAuthHooks({ verifier, rememberOrg: (id, slug) => orgs.remember(id, slug, now()) });
+  const auth = createAuthHooks({ verifier, rememberOrg: (id, slug) => orgs.remember(id, slug, now()), now });
   const registry = new ConnectorRegistry({ tester, logger, now });
   if (settings.connectorsFile) registry.loadFile(settings.connectorsFile, opts.env ?? process.env);
   const metrics = createMetrics();

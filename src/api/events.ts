@@ -9,6 +9,7 @@ import type { ApiContext } from './context.ts';
 import type { IncomingMessage } from 'node:http';
 import { EVENTS_BODY_LIMIT, MAX_EVENTS_PER_REQUEST, readEventsBody, type EventsBodyFormat } from './events-body.ts';
 import type { PublishOptions } from '../pipeline/publish.ts';
+import { publishesForAnyOrg } from '../security/jwt.ts';
 
 /** What the content-type parser hands the handler: the body's text, parsed by the publisher (publishBody). */
 interface RawEventsBody {
@@ -25,7 +26,12 @@ const EventsBodyDoc = Type.Union([
 ]);
 
 const PublishResponse = Type.Object({
-  accepted: Type.Integer({ description: 'Valid events, durably stored (a uid already published within 24 h counts, but is not delivered twice)' }),
+  accepted: Type.Integer({
+    description: 'Valid events: durably stored, or duplicates (counted here too, as before `duplicates` was answered)',
+  }),
+  duplicates: Type.Integer({
+    description: 'Of `accepted`, events whose metadata.uid the same organisation published within 24 h: not stored or delivered again',
+  }),
   rejected: Type.Array(Type.Object({ index: Type.Integer(), error: Type.String() })),
 });
 
@@ -57,8 +63,9 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
           description:
             'Body: a JSON array of events, `{"events": [...]}`, or NDJSON (`Content-Type: application/x-ndjson`, one event per ' +
             'non-empty line); `Content-Encoding: gzip` accepted. Each event is OCSF (has `class_uid`) or a simple event ' +
-            '(has `type`). A token with `org_id` publishes into its organisation; a platform token must give `org_id` ' +
-            `(or OCSF \`metadata.tenant_uid\`) per event. Limits: 10 MB (also after decompression) and ${MAX_EVENTS_PER_REQUEST} ` +
+            '(has `type`). A token with `org_id` publishes into its organisation; a platform token (`platform_admin: true` ' +
+            'or scope `events:write:any-org`) may name any organisation per event (`org_id`, or OCSF `metadata.tenant_uid`), ' +
+            `and must where it has no \`org_id\`; a token with neither gets 403. Limits: 10 MB (also after decompression) and ${MAX_EVENTS_PER_REQUEST} ` +
             'events per request, 413 beyond. Answered 202 after the accepted events are durably stored; invalid events ' +
             'are listed in `rejected` with their index, the valid ones are kept.',
           consumes: ['application/json', ...NDJSON_TYPES],
@@ -70,10 +77,11 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       async (request, reply) => {
         const body = request.body as RawEventsBody;
         const identity = request.identity!;
-        // An org token publishes into its organisation; a token without one (platform) names it per event.
-        const rules: PublishOptions = identity.orgId ? { orgId: identity.orgId } : { allowedOrgs: 'any' };
+        // Events naming no organisation go to the token's; naming another needs a platform claim (the
+        // eventsWriter hook refused a token with neither).
+        const rules: PublishOptions = { orgId: identity.orgId, ...(publishesForAnyOrg(identity) && { allowedOrgs: 'any' as const }) };
         const result = await ctx.publisher.publishBody(body.bytes, body.format, rules);
-        return reply.code(202).send({ accepted: result.accepted, rejected: result.rejected });
+        return reply.code(202).send({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected });
       },
     );
   });

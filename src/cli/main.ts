@@ -12,8 +12,10 @@ import { sendTestCommand } from './send-test.ts';
 const USAGE = `usage: siemstream <command>
   serve [--role api|worker|all]           run the service (default)
   migrate                                 apply database migrations and exit
-  token --org-id ID --org-slug SLUG --role owner|admin|member|viewer [--platform-admin] [--scope "events:write"] [--sub USER] [--expires-in SECONDS]
-                                          mint a development JWT with the configured HS256 secret
+  token --org-id ID --org-slug SLUG --role owner|admin|member|viewer [--platform-admin] [--scope "events:write"] [--sub USER] [--expires-in SECONDS (3600)]
+  token --platform-admin --scope "events:write" (or --scope "events:write:any-org") [--sub USER] [--expires-in SECONDS]
+                                          mint a development JWT with the configured HS256 secret (the second form:
+                                          a platform token, whose events name their organisation)
   keys rotate                             re-encrypt every stored secret under the first SIEM_ENCRYPTION_KEYS key
   send-test <config_id>                   send one synthetic OCSF event through a config now`;
 

@@ -1,7 +1,10 @@
 import type { ServiceSettings } from '../config/env.ts';
 import { ensureDevSecrets } from '../security/dev-keys.ts';
-import { ROLES, mintToken } from '../security/jwt.ts';
+import { EVENTS_WRITE_ANY_ORG_SCOPE, ROLES, mintToken } from '../security/jwt.ts';
 import { parseFlags } from './args.ts';
+
+/** One hour: within the default SIEM_JWT_MAX_LIFETIME_SECONDS (a day). */
+const DEFAULT_EXPIRES_IN_SEC = 3600;
 
 export async function tokenCommand(settings: ServiceSettings, args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
@@ -21,8 +24,20 @@ export async function tokenCommand(settings: ServiceSettings, args: string[]): P
     console.error(`siemstream: --role must be one of ${ROLES.join(', ')}`);
     return 2;
   }
-  if (!values['platform-admin'] && (!values['org-id'] || !values['org-slug'])) {
-    console.error('siemstream: --org-id and --org-slug are required (or --platform-admin)');
+  // A token without an organisation is a platform token: it needs the claim that says so.
+  const anyOrg = values['platform-admin'] || (values.scope ?? '').split(' ').includes(EVENTS_WRITE_ANY_ORG_SCOPE);
+  if (!anyOrg && (!values['org-id'] || !values['org-slug'])) {
+    console.error(`siemstream: --org-id and --org-slug are required (or --platform-admin, or --scope "${EVENTS_WRITE_ANY_ORG_SCOPE}")`);
+    return 2;
+  }
+  const expiresInSec = values['expires-in'] === undefined ? undefined : Number(values['expires-in']);
+  if (expiresInSec !== undefined && !(Number.isInteger(expiresInSec) && expiresInSec > 0)) {
+    console.error('siemstream: --expires-in must be a positive whole number of seconds');
+    return 2;
+  }
+  const max = settings.jwtMaxLifetimeSec;
+  if (max > 0 && (expiresInSec ?? DEFAULT_EXPIRES_IN_SEC) > max) {
+    console.error(`siemstream: --expires-in is longer than SIEM_JWT_MAX_LIFETIME_SECONDS (${max}): the service would refuse the token`);
     return 2;
   }
   const secret = settings.jwtSecret ?? ensureDevSecrets(settings.dataDir).jwtSecret;
@@ -34,7 +49,7 @@ export async function tokenCommand(settings: ServiceSettings, args: string[]): P
     role: values.role,
     platformAdmin: values['platform-admin'] ?? false,
     scope: values.scope,
-    expiresInSec: values['expires-in'] ? Number(values['expires-in']) : undefined,
+    expiresInSec: expiresInSec ?? DEFAULT_EXPIRES_IN_SEC,
     issuer: settings.jwtIssuer,
     audience: settings.jwtAudience,
   });

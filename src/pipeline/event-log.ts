@@ -9,7 +9,8 @@
  *   (SQLite has one writer, so head = max(seq). PostgreSQL assigns seq under a transaction-scoped lock held until
  *   commit, so seqs commit in order; see postgres/event-log.ts.)
  * - cursor: per destination, the seq up to which everything was delivered or dead-lettered (pipeline/cursors).
- * - dedupe window: a metadata.uid seen within the last 24 h is accepted again but not appended again.
+ * - dedupe window: a metadata.uid seen within the last 24 h in the same organisation is accepted again but not
+ *   appended again (another organisation's event with that uid is its own event).
  *
  * One implementation per backend (src/store/sqlite|postgres/event-log.ts) for speed: the append path is the
  * publish hot path and uses one multi-row statement per request inside one transaction.
@@ -88,7 +89,8 @@ export interface ReadOptions {
 export interface EventLog {
   /**
    * Appends in one transaction; durable (fsync'd / committed) when the promise resolves.
-   * Duplicate uids (within the dedupe window, or repeated inside `events`) are counted, not appended.
+   * Duplicate uids of an organisation (within the dedupe window, or repeated inside `events`) are counted, not
+   * appended.
    */
   append(events: readonly NewEvent[], now: number): Promise<AppendResult>;
   /**

@@ -38,6 +38,11 @@ export interface TokenVerifierOptions {
   audience?: string;
   /** Allowed clock skew for `exp`/`nbf`, seconds. */
   clockToleranceSec?: number;
+  /**
+   * Longest lifetime (`exp` − `iat`) a token may have, seconds; then `iat` is required and may not lie in the
+   * future (beyond the skew), so a long-lived token cannot pass as a short one. 0 or absent: no maximum.
+   */
+  maxLifetimeSec?: number;
   /** Fetch used to download the JWKS (tests, proxies). */
   fetchJwks?: FetchImplementation;
   /** JWKS download timeout, ms. */
@@ -48,6 +53,24 @@ export interface TokenVerifierOptions {
 
 export interface TokenVerifier {
   verify(token: string): Promise<Identity>;
+}
+
+/** Scope to publish events (into the token's organisation). */
+export const EVENTS_WRITE_SCOPE = 'events:write';
+/** Scope to publish events naming their organisation, any organisation (implies events:write). */
+export const EVENTS_WRITE_ANY_ORG_SCOPE = 'events:write:any-org';
+
+/**
+ * Whether events may name their organisation freely. Only an explicit platform claim allows it: a token that
+ * merely lacks org_id (a user token without an organisation, say) must not reach every organisation.
+ */
+export function publishesForAnyOrg(id: Identity): boolean {
+  return id.scopes.has(EVENTS_WRITE_ANY_ORG_SCOPE) || (id.platformAdmin && id.scopes.has(EVENTS_WRITE_SCOPE));
+}
+
+/** Whether the token may publish at all (into its organisation, or any with publishesForAnyOrg). */
+export function publishesEvents(id: Identity): boolean {
+  return id.scopes.has(EVENTS_WRITE_SCOPE) || id.scopes.has(EVENTS_WRITE_ANY_ORG_SCOPE);
 }
 
 export const HMAC_ALGORITHMS = ['HS256'];
@@ -65,11 +88,13 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   if (opts.secret !== undefined && opts.jwksUrl !== undefined) {
     throw new Error('Configure either a JWT secret or a JWKS URL, not both');
   }
+  const clockTolerance = opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  const maxLifetime = opts.maxLifetimeSec ? { seconds: opts.maxLifetimeSec, clockTolerance } : undefined;
   const baseOptions: JWTVerifyOptions = {
     issuer: opts.issuer,
     audience: opts.audience,
-    clockTolerance: opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
-    requiredClaims: ['exp'],
+    clockTolerance,
+    requiredClaims: maxLifetime ? ['exp', 'iat'] : ['exp'],
   };
 
   if (opts.secret !== undefined) {
@@ -77,7 +102,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     const algorithms = HMAC_ALGORITHMS;
     return {
       verify: (token) =>
-        verifyWith(token, algorithms, false, (options) => jwtVerify(token, key, options), baseOptions, opts.now),
+        verifyWith(token, algorithms, false, (options) => jwtVerify(token, key, options), baseOptions, opts.now, maxLifetime),
     };
   }
 
@@ -89,7 +114,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     const algorithms = JWKS_ALGORITHMS;
     return {
       verify: (token) =>
-        verifyWith(token, algorithms, true, (options) => jwtVerify(token, keySet, options), baseOptions, opts.now),
+        verifyWith(token, algorithms, true, (options) => jwtVerify(token, keySet, options), baseOptions, opts.now, maxLifetime),
     };
   }
 
@@ -103,6 +128,7 @@ async function verifyWith(
   run: (options: JWTVerifyOptions) => Promise<{ payload: JWTPayload }>,
   baseOptions: JWTVerifyOptions,
   now: (() => Date) | undefined,
+  maxLifetime: { seconds: number; clockTolerance: number } | undefined,
 ): Promise<Identity> {
   if (typeof token !== 'string' || token.length === 0) throw unauthenticated('missing bearer token');
   if (token.length > MAX_TOKEN_CHARS) throw unauthenticated('token too large');
@@ -116,12 +142,21 @@ async function verifyWith(
   if (typeof alg !== 'string' || !algorithms.includes(alg)) throw unauthenticated('unsupported algorithm');
 
   let payload: JWTPayload;
+  const currentDate = now?.();
   try {
-    ({ payload } = await run({ ...baseOptions, algorithms, currentDate: now?.() }));
+    ({ payload } = await run({ ...baseOptions, algorithms, currentDate }));
   } catch (err) {
     throw toAuthError(err, remoteKeys);
   }
+  if (maxLifetime) checkLifetime(payload, maxLifetime, (currentDate ?? new Date()).getTime() / 1000);
   return identityFromClaims(payload);
+}
+
+/** jose has checked that exp and iat are numbers and exp is not past; the lifetime between them is ours to bound. */
+function checkLifetime(payload: JWTPayload, max: { seconds: number; clockTolerance: number }, nowSec: number): void {
+  const iat = payload.iat!;
+  if (iat > nowSec + max.clockTolerance) throw unauthenticated('token issued in the future (iat)');
+  if (payload.exp! - iat > max.seconds) throw unauthenticated(`token lifetime (exp - iat) exceeds the maximum of ${max.seconds} s`);
 }
 
 function toAuthError(err: unknown, remoteKeys: boolean): SiemError {
@@ -156,6 +191,7 @@ function toAuthError(err: unknown, remoteKeys: boolean): SiemError {
 function claimError(err: joseErrors.JWTClaimValidationFailed): SiemError {
   if (err.claim === 'exp') return unauthenticated(err.reason === 'missing' ? 'token has no exp claim' : 'invalid exp claim');
   if (err.claim === 'nbf') return unauthenticated('token not yet valid');
+  if (err.claim === 'iat') return unauthenticated(err.reason === 'missing' ? 'token has no iat claim (required while a maximum token lifetime is set)' : 'invalid iat claim');
   if (err.claim === 'iss') return unauthenticated('token issuer not accepted');
   if (err.claim === 'aud') return unauthenticated('token audience not accepted');
   return unauthenticated('invalid token claims');

@@ -6,7 +6,8 @@ import type { Generated } from 'kysely';
 
 export interface OrganizationsTable {
   id: string;
-  slug: string;
+  /** Unique; null when another organisation holds the slug this one was last recorded with. */
+  slug: string | null;
   first_seen_at: number;
   updated_at: number;
 }
@@ -64,9 +65,10 @@ export interface EventLogTable {
   payload: string;
 }
 
-/** metadata.uids seen recently (24 h de-duplication). */
+/** metadata.uids seen recently, per organisation (24 h de-duplication). */
 export interface EventUidsTable {
   uid: string;
+  org_id: string;
   seen_at: number;
 }
 

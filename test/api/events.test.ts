@@ -17,7 +17,7 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
   beforeAll(async () => {
     t = await startTestService(backend);
     orgToken = await t.token({ scope: 'events:write' });
-    platformToken = await t.token({ orgId: undefined, orgSlug: undefined, role: undefined, scope: 'events:write' });
+    platformToken = await t.token({ orgId: undefined, orgSlug: undefined, role: undefined, platformAdmin: true, scope: 'events:write' });
   });
   afterAll(async () => t?.dispose());
 
@@ -53,7 +53,7 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
   it('accepts {"events": [...]} and assigns a time-ordered metadata.uid when absent', async () => {
     const res = await post({ events: [login({ message: 'wrapped' })] });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const last = (await log().read({ afterSeq: (await log().head()) - 1, limit: 1 }))[0];
     expect(JSON.parse(last.json).message).toBe('wrapped');
     expect(last.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -75,9 +75,9 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
   it('decompresses gzip bodies (JSON and NDJSON)', async () => {
     const json = await post(gzipSync(JSON.stringify([login({ id: 'gz-1' })])), { encoding: 'gzip' });
     expect(json.statusCode).toBe(202);
-    expect(json.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(json.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const nd = await post(gzipSync(`${JSON.stringify(login({ id: 'gz-2' }))}\n`), { contentType: 'application/x-ndjson', encoding: 'gzip' });
-    expect(nd.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(nd.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     expect((await stored(['gz-1', 'gz-2'])).length).toBe(2);
   });
 
@@ -121,13 +121,13 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
       [await post('[]', { contentType: 'text/plain' }), 415],
     ] as const;
     for (const [res, status] of cases) expect(res.statusCode).toBe(status);
-    expect((await post('[]')).json()).toEqual({ accepted: 0, rejected: [] });
+    expect((await post('[]')).json()).toEqual({ accepted: 0, duplicates: 0, rejected: [] });
   });
 
   it('applies the organisation rules of org and platform tokens', async () => {
     // Org token: events go to the token's org; naming another org is refused per event.
     const org = await post([login({ id: 'org-own' }), login({ id: 'org-other', org_id: 'org-2' }), login({ id: 'org-same', org_id: 'org-1' })]);
-    expect(org.json()).toEqual({ accepted: 2, rejected: [{ index: 1, error: expect.stringMatching(/^org_id: this token may not publish/) }] });
+    expect(org.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, error: expect.stringMatching(/^org_id: this token may not publish/) }] });
     expect((await stored(['org-own', 'org-other', 'org-same'])).map((r) => [r.uid, r.orgId])).toEqual([
       ['org-own', 'org-1'],
       ['org-same', 'org-1'],
@@ -138,7 +138,7 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
     tenant.metadata.tenant_uid = 'org-8';
     const topLevel = { ...authenticationEvent(), org_id: 'org-9' };
     const res = await post([login({ id: 'pf-7', org_id: 'org-7' }), login({ id: 'pf-none' }), tenant, topLevel], { token: platformToken });
-    expect(res.json()).toEqual({ accepted: 3, rejected: [{ index: 1, error: 'org_id: required (the token is not scoped to an organisation)' }] });
+    expect(res.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [{ index: 1, error: 'org_id: required (the token is not scoped to an organisation)' }] });
     const rows = await stored(['pf-7', tenant.metadata.uid, topLevel.metadata.uid]);
     expect(rows.map((r) => r.orgId)).toEqual(['org-7', 'org-8', 'org-9']);
     const moved = JSON.parse(rows[2].json);
@@ -198,8 +198,9 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
     };
     const [published, duplicate, rejected] = [await value('siemstream_events_published_total'), await value('siemstream_events_duplicate_total'), await value('siemstream_events_rejected_total')];
     const events = [login({ id: 'dup-1' }), login({ id: 'dup-2' }), login({ id: 'dup-1' })];
-    expect((await post(events)).json()).toEqual({ accepted: 3, rejected: [] });
-    expect((await post([...events, { type: 'bad' }])).json()).toMatchObject({ accepted: 3 });
+    // accepted counts the duplicates too (as before duplicates was answered); duplicates says how many.
+    expect((await post(events)).json()).toEqual({ accepted: 3, duplicates: 1, rejected: [] });
+    expect((await post([...events, { type: 'bad' }])).json()).toMatchObject({ accepted: 3, duplicates: 3 });
     expect((await stored(['dup-1', 'dup-2'])).map((r) => r.uid)).toEqual(['dup-1', 'dup-2']);
     expect(await value('siemstream_events_published_total')).toBe(published + 2);
     expect(await value('siemstream_events_duplicate_total')).toBe(duplicate + 4);
@@ -235,7 +236,7 @@ describe.each(storeBackends)('POST /v1/events on $name', (backend) => {
       [5, 'org_id'],
     ]);
     const ok = await post([login({ id: 'big-class' }), authenticationEvent({ class_uid: 99_999_999_999, category_uid: 99_999_999, type_uid: 9_999_999_999_901 })]);
-    expect(ok.json()).toEqual({ accepted: 2, rejected: [] });
+    expect(ok.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
   });
 
   it('never answers 5xx for arbitrary JSON bodies', async () => {

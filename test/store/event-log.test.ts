@@ -80,7 +80,7 @@ describe.each(storeBackends)('event log on $name', (backend) => {
   });
 
   it('de-duplicates uids seen before and repeated inside one batch, until the uids are pruned', async () => {
-    const first = await log.append([ev({ uid: 'x' }), ev({ uid: 'y' }), ev({ uid: 'x', orgId: 'org-other' })], 100);
+    const first = await log.append([ev({ uid: 'x' }), ev({ uid: 'y' }), ev({ uid: 'x' })], 100);
     expect(first).toEqual({ appended: 2, duplicates: 1, lastSeq: 2 });
     expect((await log.read({ afterSeq: 0, limit: 10 })).map((e) => [e.uid, e.orgId])).toEqual([['x', 'org-a'], ['y', 'org-a']]);
 
@@ -91,6 +91,23 @@ describe.each(storeBackends)('event log on $name', (backend) => {
     expect(await log.pruneDedupe(150)).toBe(2);
     expect(await log.append([ev({ uid: 'x' }), ev({ uid: 'z' })], 400)).toEqual({ appended: 1, duplicates: 1, lastSeq: 4 });
     expect(await log.append([], 500)).toEqual({ appended: 0, duplicates: 0, lastSeq: 0 });
+  });
+
+  it('de-duplicates per organisation: another organisation\'s event with the same uid is stored', async () => {
+    // In one batch, in one group of requests, and in later requests.
+    const batch = await log.append([ev({ uid: 'u1', orgId: 'org-a' }), ev({ uid: 'u1', orgId: 'org-b' }), ev({ uid: 'u1', orgId: 'org-a' })], 100);
+    expect(batch).toEqual({ appended: 2, duplicates: 1, lastSeq: 2 });
+    const [a, b] = await Promise.all([log.append([ev({ uid: 'u2', orgId: 'org-a' })], 200), log.append([ev({ uid: 'u2', orgId: 'org-b' })], 200)]);
+    expect([a.appended, b.appended]).toEqual([1, 1]);
+    expect(await log.append([ev({ uid: 'u1', orgId: 'org-c' }), ev({ uid: 'u1', orgId: 'org-b' }), ev({ uid: 'u2', orgId: 'org-a' })], 300)).toEqual({
+      appended: 1,
+      duplicates: 2,
+      lastSeq: 5,
+    });
+    const rows = await log.read({ afterSeq: 0, limit: 10 });
+    expect(rows.map((e) => [e.uid, e.orgId]).sort()).toEqual([['u1', 'org-a'], ['u1', 'org-b'], ['u1', 'org-c'], ['u2', 'org-a'], ['u2', 'org-b']]);
+    expect(await log.pruneDedupe(250)).toBe(4);
+    expect(await log.append([ev({ uid: 'u1', orgId: 'org-a' }), ev({ uid: 'u1', orgId: 'org-c' })], 400)).toEqual({ appended: 1, duplicates: 1, lastSeq: 6 });
   });
 
   it('gets events by seq, finds the seq at a time, prunes, and never reuses a seq after pruning everything', async () => {

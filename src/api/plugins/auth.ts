@@ -2,11 +2,12 @@
  * Bearer-token authentication and the role rules of SPEC §2, as preHandler hooks:
  * - orgAdmin: owner/admin of an organisation (config APIs);
  * - platformAdmin: `platform_admin: true` (/api/admin/siem/*);
- * - eventsWriter: scope `events:write` (publishing).
+ * - eventsWriter: scope `events:write` (publishing into the token's organisation), and without an organisation
+ *   an explicit platform claim (security/jwt.ts publishesForAnyOrg).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden } from '../../errors.ts';
-import { parseBearer, type Identity, type TokenVerifier } from '../../security/jwt.ts';
+import { conflict, forbidden } from '../../errors.ts';
+import { EVENTS_WRITE_ANY_ORG_SCOPE, parseBearer, publishesEvents, publishesForAnyOrg, type Identity, type TokenVerifier } from '../../security/jwt.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,23 +22,42 @@ export interface OrgIdentity extends Identity {
 
 export interface AuthHooksOptions {
   verifier: TokenVerifier;
-  /** Called once per organisation seen (records id ↔ slug); cached so it is not a write per request. */
-  rememberOrg?: (orgId: string, orgSlug: string) => Promise<void>;
+  /**
+   * Records id ↔ slug when an organisation is seen (store/repos/organizations.ts); 'slug-taken' when the slug is
+   * recorded for another organisation. Remembered per process for ORG_RECHECK_MS, so it is not a write per request.
+   */
+  rememberOrg?: (orgId: string, orgSlug: string) => Promise<'recorded' | 'slug-taken'>;
+  now?: () => number;
 }
 
+/**
+ * How long a recorded id ↔ slug is trusted without asking the store again: a slug another instance gave to
+ * another organisation meanwhile (after a rename) is noticed within this time.
+ */
+const ORG_RECHECK_MS = 60_000;
+
 export function createAuthHooks(opts: AuthHooksOptions) {
-  const knownOrgs = new Map<string, string>();
+  const now = opts.now ?? Date.now;
+  const knownOrgs = new Map<string, { slug: string; until: number }>();
 
   async function authenticate(request: FastifyRequest): Promise<Identity> {
     if (request.identity) return request.identity;
     const token = parseBearer(request.headers.authorization);
     const identity = await opts.verifier.verify(token);
+    if (identity.orgId && identity.orgSlug && opts.rememberOrg) await rememberOrg(identity.orgId, identity.orgSlug);
     request.identity = identity;
-    if (identity.orgId && identity.orgSlug && knownOrgs.get(identity.orgId) !== identity.orgSlug && opts.rememberOrg) {
-      await opts.rememberOrg(identity.orgId, identity.orgSlug);
-      knownOrgs.set(identity.orgId, identity.orgSlug);
-    }
     return identity;
+  }
+
+  /** A slug names one organisation: a token claiming one recorded for another is refused, never shared. */
+  async function rememberOrg(orgId: string, orgSlug: string): Promise<void> {
+    const known = knownOrgs.get(orgId);
+    if (known && known.slug === orgSlug && known.until > now()) return;
+    if ((await opts.rememberOrg!(orgId, orgSlug)) === 'slug-taken') {
+      knownOrgs.delete(orgId);
+      throw conflict('The token\'s org_slug is recorded for another organisation; a slug names one organisation (org_id)');
+    }
+    knownOrgs.set(orgId, { slug: orgSlug, until: now() + ORG_RECHECK_MS });
   }
 
   return {
@@ -53,7 +73,12 @@ export function createAuthHooks(opts: AuthHooksOptions) {
     },
     eventsWriter: async (request: FastifyRequest, _reply: FastifyReply) => {
       const id = await authenticate(request);
-      if (!id.scopes.has('events:write')) throw forbidden('Scope events:write required');
+      if (!publishesEvents(id)) throw forbidden('Scope events:write required');
+      if (!id.orgId && !publishesForAnyOrg(id)) {
+        throw forbidden(
+          `Token has no org_id: publishing for any organisation needs platform_admin: true or scope ${EVENTS_WRITE_ANY_ORG_SCOPE}`,
+        );
+      }
     },
   };
 }

@@ -8,10 +8,12 @@ import * as m001 from './001-config-tables.ts';
 import * as m002 from './002-event-log.ts';
 import * as m003 from './003-delivery.ts';
 import * as m004 from './004-leases.ts';
+import * as m005 from './005-tenant-keys.ts';
 
 export const migrations: Record<string, Migration> = {
   '001-config-tables': m001,
   '002-event-log': m002,
   '003-delivery': m003,
   '004-leases': m004,
+  '005-tenant-keys': m005,
 };

@@ -14,7 +14,7 @@
  * Measured with bench/event-log.ts on the 2-core development machine: ~20-25k events/s (1 KB events, batches of
  * 1000), the same with 1 or 4 concurrent appenders; the server-side insert of the rows dominates.
  * The lock also orders the event_uids inserts, so two requests with the same uids in different orders cannot
- * deadlock.
+ * deadlock. De-duplication is per organisation: event_uids is keyed by (uid, org_id).
  */
 import type pg from 'pg';
 import type { AppendResult, EventLog, NewEvent, ReadOptions, StoredEvent } from '../../pipeline/event-log.ts';
@@ -23,6 +23,8 @@ import { searchSeqAtTime, type SeqTime } from '../event-log-time-search.ts';
 
 /** Advisory lock keys (classid, objid): a constant, plus the schema so separate schemas do not serialise. */
 const APPEND_LOCK_CLASS = 0x5e1e_0001;
+/** Taken by every append, until its commit (also by migrations that rewrite the event tables). */
+export const APPEND_LOCK_SQL = `select pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(current_schema()))`;
 
 type Filter = Omit<ReadOptions, 'limit'>;
 
@@ -35,24 +37,30 @@ export class PostgresEventLog implements EventLog {
 
   async append(events: readonly NewEvent[], now: number): Promise<AppendResult> {
     if (events.length === 0) return { appended: 0, duplicates: 0, lastSeq: 0 };
-    // Repeats inside the request are duplicates of their first occurrence; send each uid once.
-    const byUid = new Map<string, NewEvent>();
-    for (const e of events) if (!byUid.has(e.uid)) byUid.set(e.uid, e);
+    // Repeats inside the request (the same uid in the same organisation) are duplicates of their first
+    // occurrence; send each (uid, organisation) once. Another organisation's event with that uid is its own.
+    const byKey = new Map<string, NewEvent>();
+    for (const e of events) {
+      const key = dedupeKey(e.orgId, e.uid);
+      if (!byKey.has(key)) byKey.set(key, e);
+    }
+    const unique = [...byKey.values()];
 
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(`begin; select pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(current_schema()))`);
-      const remembered = await client.query<{ uid: string }>(
-        'insert into event_uids (uid, seen_at) select u, $2 from unnest($1::text[]) as u on conflict do nothing returning uid',
-        [[...byUid.keys()], now],
+      await client.query(`begin; ${APPEND_LOCK_SQL}`);
+      const remembered = await client.query<{ uid: string; org_id: string }>(
+        'insert into event_uids (uid, org_id, seen_at) select u, o, $3 from unnest($1::text[], $2::text[]) as t(u, o) ' +
+          'on conflict do nothing returning uid, org_id',
+        [unique.map((e) => e.uid), unique.map((e) => e.orgId), now],
       );
       if (remembered.rowCount === 0) {
         await client.query('commit');
         return { appended: 0, duplicates: events.length, lastSeq: 0 };
       }
-      const isNew = new Set(remembered.rows.map((r) => r.uid));
-      const fresh = [...byUid.values()].filter((e) => isNew.has(e.uid));
+      const isNew = new Set(remembered.rows.map((r) => dedupeKey(r.org_id, r.uid)));
+      const fresh = isNew.size === unique.length ? unique : unique.filter((e) => isNew.has(dedupeKey(e.orgId, e.uid)));
       // published_at is clamped to never go backwards along seq (clock skew between instances): seqAtTime relies on it.
       const head = await client.query<{ last_seq: number; last_published_at: number }>(
         'update event_log_head set last_seq = last_seq + $1, last_published_at = greatest(last_published_at, $2) where id = 1 ' +
@@ -138,6 +146,9 @@ export class PostgresEventLog implements EventLog {
     return res.rows[0].n;
   }
 }
+
+/** One Map key per (organisation, uid); NUL cannot occur in an org id (event-org.ts), so no two pairs collide. */
+const dedupeKey = (orgId: string, uid: string) => `${orgId}\u0000${uid}`;
 
 /**
  * WHERE clause of read/count. The upper bound is the head read in the same statement (one snapshot), so a read

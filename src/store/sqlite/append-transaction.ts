@@ -33,7 +33,8 @@ function storedPayload(e: NewEvent): string | Buffer {
 }
 
 export function prepareGroupAppend(raw: BetterSqlite3.Database): GroupAppend {
-  const rememberUid = raw.prepare('insert or ignore into event_uids (uid, seen_at) values (?, ?)');
+  // Per organisation: another organisation's event with the same uid is not a duplicate.
+  const rememberUid = raw.prepare('insert or ignore into event_uids (uid, org_id, seen_at) values (?, ?, ?)');
   const advanceHead = raw.prepare(
     'update event_log_head set last_seq = last_seq + ?, last_published_at = max(last_published_at, ?) where id = 1 ' +
       'returning last_seq as lastSeq, last_published_at as publishedAt',
@@ -43,8 +44,9 @@ export function prepareGroupAppend(raw: BetterSqlite3.Database): GroupAppend {
   );
 
   const appendOne = ({ events, now }: AppendRequest): AppendResult => {
-    // A uid already present (earlier request, earlier in this group or in this batch) changes nothing: a duplicate.
-    const fresh = events.filter((e) => rememberUid.run(e.uid, now).changes === 1);
+    // A (uid, organisation) already present (earlier request, earlier in this group or in this batch) changes
+    // nothing: a duplicate.
+    const fresh = events.filter((e) => rememberUid.run(e.uid, e.orgId, now).changes === 1);
     if (fresh.length === 0) return { appended: 0, duplicates: events.length, lastSeq: 0 };
     // published_at is clamped to never go backwards along seq (clock steps): seqAtTime relies on it.
     const head = advanceHead.get(fresh.length, now) as { lastSeq: number; publishedAt: number };

@@ -77,7 +77,7 @@ export class SqliteEventLog implements EventLog {
 
   async pruneDedupe(before: number): Promise<number> {
     const stmt = this.#statement('pruneDedupe', () =>
-      'delete from event_uids where uid in (select uid from event_uids where seen_at < ? limit ?)',
+      'delete from event_uids where (uid, org_id) in (select uid, org_id from event_uids where seen_at < ? limit ?)',
     );
     return this.#deleteInChunks(() => stmt.run(before, PRUNE_CHUNK).changes);
   }
