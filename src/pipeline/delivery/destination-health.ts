@@ -4,8 +4,9 @@
  * registry), the counter deltas and latest latency figures to delivery_stats. Hot-path calls only touch memory.
  *
  * delivery_status: healthy after a success; degraded while retrying; error on an auth failure or when retries
- * ran past the retention; not_configured when the connector cannot be instantiated (SPEC §7). `paused` is the
- * config service's (a disabled destination has no worker).
+ * ran past the retention; degraded, then error, after a run of batches the SIEM rejected whole
+ * (REJECTED_BATCHES_UNTIL); not_configured when the connector cannot be instantiated. `paused` is the config
+ * service's (a disabled destination has no worker).
  */
 import type { StoredEvent } from '../event-log.ts';
 import type { DestinationMetrics } from './delivery-metrics.ts';
@@ -14,10 +15,20 @@ import { LatencyTracker } from './latency-tracker.ts';
 import type { SettleReporter } from './settle-batch.ts';
 import type { StatsDelta, StatsRepo } from './stats-repo.ts';
 
+/**
+ * After how many batches in a row the SIEM rejected whole (every event dead-lettered on its answer) the status
+ * turns degraded, then error. One or two such batches can be a poison event, which dead-lettering deals with; a
+ * run of them means the destination refuses everything (a wrong index, a schema mismatch). Any delivery ends the
+ * run, so does a batch partly delivered.
+ */
+export const REJECTED_BATCHES_UNTIL = { degraded: 3, error: 10 } as const;
+
 export class DestinationHealth implements SettleReporter {
   readonly latency: LatencyTracker;
   private pending: DeliveryStateUpdate = {};
   private failureCount: number;
+  /** Batches in a row the SIEM rejected whole (since this worker started). */
+  private rejectedRun = 0;
   private delta = emptyDelta();
   private latencyChanged = false;
 
@@ -49,6 +60,7 @@ export class DestinationHealth implements SettleReporter {
     this.delta.delivered += events.length;
     this.metrics.delivered(events.length);
     this.failureCount = 0;
+    this.rejectedRun = 0;
     Object.assign(this.pending, { deliveryStatus: 'healthy', failureCount: 0, lastDeliveryAt: now, lastSuccessfulBatchAt: now, lastError: null });
   }
 
@@ -74,6 +86,19 @@ export class DestinationHealth implements SettleReporter {
     this.delta.deadLettered += eventCount;
     this.metrics.deadLettered(eventCount);
     this.pending.lastError = reason;
+  }
+
+  rejected(_eventCount: number, reason: string): void {
+    this.failureCount++;
+    this.rejectedRun++;
+    const run = this.rejectedRun;
+    const status = run >= REJECTED_BATCHES_UNTIL.error ? 'error' : run >= REJECTED_BATCHES_UNTIL.degraded ? 'degraded' : undefined;
+    Object.assign(this.pending, {
+      ...(status && { deliveryStatus: status }),
+      failureCount: this.failureCount,
+      lastDeliveryAt: this.now(),
+      lastError: run === 1 ? reason : `${run} batches in a row rejected by the SIEM (every event dead-lettered); last: ${reason}`,
+    });
   }
 
   exhausted(_eventCount: number, message: string): void {

@@ -1,6 +1,6 @@
 /**
  * Settling one batch: send it and act on the classified outcome until every event in it is delivered or
- * dead-lettered (SPEC §7). The rules, once:
+ * dead-lettered. The rules, once:
  *
  * | outcome    | what happens                                                                                |
  * |------------|---------------------------------------------------------------------------------------------|
@@ -16,7 +16,9 @@
  *
  * Oversize events (over the connector's maxEventBytes) arrive as their own batch and are dead-lettered unsent.
  * Dead letters are written (awaited) before the batch is reported settled, so positions never pass an event that
- * is neither delivered nor stored.
+ * is neither delivered nor stored. A sent batch the SIEM turned away whole (permanent, every item of a partial
+ * answer rejected, or a single event too large) is reported as `rejected`: a failure of the destination too,
+ * not only of its events.
  */
 import type { Connector, DeliveryOutcome } from '../../connectors/shared/types.ts';
 import type { StoredEvent } from '../event-log.ts';
@@ -34,6 +36,8 @@ export interface SettleReporter {
   deadLettered(eventCount: number, reason: string): void;
   /** Events dead-lettered because retries ran past the retention. */
   exhausted(eventCount: number, message: string): void;
+  /** The SIEM turned a sent batch away whole: every event dead-lettered on its answer, none delivered or to retry. */
+  rejected(eventCount: number, reason: string): void;
 }
 
 export interface SettleContext {
@@ -108,7 +112,8 @@ async function settle(ctx: SettleContext, stream: DeliveryStream, events: Stored
       case 'partial': {
         const retry = new Set(outcome.retry);
         const rejected = new Map(outcome.rejected.map((r) => [r.index, r.reason]));
-        ack(ctx, stream, pending.filter((_, i) => !retry.has(i) && !rejected.has(i)), delivered);
+        const acked = pending.filter((_, i) => !retry.has(i) && !rejected.has(i));
+        ack(ctx, stream, acked, delivered);
         if (rejected.size > 0) {
           const items = [...rejected].map(([i, reason]) => ({
             event: pending[i],
@@ -116,7 +121,9 @@ async function settle(ctx: SettleContext, stream: DeliveryStream, events: Stored
             attempts,
           }));
           await stream.deadLetter(items);
-          ctx.report.deadLettered(items.length, `${items.length} of ${pending.length} events ${items[0].cause.reason}`);
+          const summary = `${items.length} of ${pending.length} events ${items[0].cause.reason}`;
+          ctx.report.deadLettered(items.length, summary);
+          if (acked.length === 0 && retry.size === 0) ctx.report.rejected(items.length, summary);
         }
         if (retry.size === 0) {
           ctx.gate.succeeded(epoch);
@@ -144,7 +151,8 @@ async function settle(ctx: SettleContext, stream: DeliveryStream, events: Stored
         ctx.gate.succeeded(epoch);
         if (pending.length === 1) {
           const reason = `too large for the SIEM${outcome.status ? ` (${outcome.status})` : ''}`;
-          await deadLetter(ctx, stream, pending, { reason, statusCode: outcome.status ?? null, responseText: outcome.message }, attempts);
+          const text = await deadLetter(ctx, stream, pending, { reason, statusCode: outcome.status ?? null, responseText: outcome.message }, attempts);
+          ctx.report.rejected(1, text);
           return;
         }
         const half = Math.ceil(pending.length / 2);
@@ -155,7 +163,8 @@ async function settle(ctx: SettleContext, stream: DeliveryStream, events: Stored
       case 'permanent': {
         ctx.gate.succeeded(epoch);
         const reason = `rejected by the SIEM${outcome.status ? ` (${outcome.status})` : ''}`;
-        await deadLetter(ctx, stream, pending, { reason, statusCode: outcome.status ?? null, responseText: outcome.message }, attempts);
+        const text = await deadLetter(ctx, stream, pending, { reason, statusCode: outcome.status ?? null, responseText: outcome.message }, attempts);
+        ctx.report.rejected(pending.length, text);
         return;
       }
     }
@@ -168,9 +177,12 @@ function ack(ctx: SettleContext, stream: DeliveryStream, events: StoredEvent[], 
   ctx.report.delivered(events, stream.kind === 'live');
 }
 
-async function deadLetter(ctx: SettleContext, stream: DeliveryStream, events: readonly StoredEvent[], cause: DeadLetterCause, attempts: number): Promise<void> {
+/** Stores the dead letters, reports them, and returns the reason as reported. */
+async function deadLetter(ctx: SettleContext, stream: DeliveryStream, events: readonly StoredEvent[], cause: DeadLetterCause, attempts: number): Promise<string> {
   await stream.deadLetter(events.map((event) => ({ event, cause, attempts })));
-  ctx.report.deadLettered(events.length, cause.responseText ? `${cause.reason}: ${cause.responseText}` : cause.reason);
+  const text = cause.responseText ? `${cause.reason}: ${cause.responseText}` : cause.reason;
+  ctx.report.deadLettered(events.length, text);
+  return text;
 }
 
 function earliestRetriesSince(stream: DeliveryStream, events: readonly StoredEvent[]): number {

@@ -59,6 +59,7 @@ function harness(connector: Connector | undefined, opts: { now?: () => number; r
     resent: (n) => log.push(`resent ${n}`),
     deadLettered: (n) => log.push(`dead-lettered ${n}`),
     exhausted: (n) => log.push(`exhausted ${n}`),
+    rejected: (n, reason) => log.push(`rejected ${n}: ${reason}`),
   };
   const now = opts.now ?? Date.now;
   const gate = new DeliveryGate({ backoff: { initialMs: 5, maxMs: 20 }, authProbeMs: 30, now, random: () => 0.5 });
@@ -113,6 +114,8 @@ describe('settleBatch', () => {
     expect(calls[0]).toHaveLength(7);
     expect(calls.filter((c) => c.length === 1 && c[0] === 'uid-5')).toHaveLength(1);
     expect(h.deadLetters.map((d) => [d.event.uid, d.cause.reason, d.cause.statusCode])).toEqual([['uid-5', 'too large for the SIEM (413)', 413]]);
+    // The single event the SIEM refused is a rejected batch of one; the halves it accepted are deliveries.
+    expect(h.log.filter((l) => l.startsWith('rejected'))).toEqual(['rejected 1: too large for the SIEM (413): Request Entity Too Large']);
   });
 
   it('permanent: the whole batch is dead-lettered with the SIEM text', async () => {
@@ -122,6 +125,20 @@ describe('settleBatch', () => {
     expect(h.deadLetters.map((d) => d.event.seq)).toEqual([1, 2, 3]);
     expect(h.deadLetters[0].cause).toEqual({ reason: 'rejected by the SIEM (400)', statusCode: 400, responseText: '{"error":"invalid index name"}' });
     expect(h.deadLetters[0].attempts).toBe(1);
+    expect(h.log).toEqual(['dead-lettered 3', 'rejected 3: rejected by the SIEM (400): {"error":"invalid index name"}']);
+  });
+
+  it('partial with every item rejected is a rejected batch; with one item delivered it is not', async () => {
+    const reject = (n: number) => () => ({ kind: 'partial' as const, status: 200, retry: [], rejected: Array.from({ length: n }, (_, index) => ({ index, reason: 'strict_dynamic_mapping_exception' })) });
+    const all = harness(scriptedConnector([reject(3)]).connector);
+    expect(await settleBatch(all.ctx, all.batch(events(3)))).toEqual([]);
+    expect(all.log).toEqual([
+      'dead-lettered 3',
+      'rejected 3: 3 of 3 events rejected by the SIEM: strict_dynamic_mapping_exception',
+    ]);
+    const some = harness(scriptedConnector([reject(2)]).connector);
+    expect((await settleBatch(some.ctx, some.batch(events(3)))).map((e) => e.seq)).toEqual([3]);
+    expect(some.log).toEqual(['delivered 1', 'dead-lettered 2']);
   });
 
   it('oversize: dead-lettered without any request', async () => {
@@ -130,6 +147,8 @@ describe('settleBatch', () => {
     await settleBatch(h.ctx, h.batch(events(1), true));
     expect(calls).toHaveLength(0);
     expect(h.deadLetters[0].cause.reason).toMatch(/over the connector's limit of 100000 bytes \(not sent\)/);
+    // Never sent, so it says nothing about the destination.
+    expect(h.log).toEqual(['dead-lettered 1']);
   });
 
   it('retry: resends after backoff until success, counting attempts', async () => {
