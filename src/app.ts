@@ -10,6 +10,10 @@ import { connectorCatalog } from './connectors/catalog.ts';
 import type { ApiContext } from './api/context.ts';
 import { registerErrorHandler } from './api/plugins/error-handler.ts';
 import { refuseUndecodedContentEncoding } from './api/plugins/content-encoding.ts';
+import { acceptEmptyJsonBodies } from './api/plugins/json-body.ts';
+import { buildRequestValidator } from './api/plugins/request-validators.ts';
+import { handleClientError } from './api/plugins/client-errors.ts';
+import type { ServiceSettings } from './config/env.ts';
 import { opsRoutes } from './api/ops.ts';
 import { authosSiemConfigRoutes } from './api/authos/siem-configs.ts';
 import { arbitexSiemConfigRoutes } from './api/arbitex/siem-configs.ts';
@@ -23,19 +27,44 @@ export const CONFIG_BODY_LIMIT = 1_048_576;
 
 export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
-/** `operationsOnly`: a delivery worker (serve --role worker) answers /healthz, /readyz and /metrics only. */
-export async function buildApp(ctx: ApiContext, opts: { logger: Logger; extraRoutes?: RouteModule[]; operationsOnly?: boolean }): Promise<FastifyInstance> {
+/**
+ * The HTTP server's limits on slow clients: a request (headers and body) must arrive within requestTimeoutMs (408
+ * beyond), its headers within headersTimeoutMs (slow-header connections hold nothing for longer); an idle
+ * keep-alive connection closes after keepAliveTimeoutMs. Node.js checks the first two every
+ * connectionsCheckingInterval, so that is kept well below them.
+ */
+function listenLimits(s: Pick<ServiceSettings, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>) {
+  const checkEvery = Math.max(50, Math.min(1000, Math.floor(Math.min(s.requestTimeoutMs, s.headersTimeoutMs) / 4)));
+  return {
+    requestTimeout: s.requestTimeoutMs,
+    keepAliveTimeout: s.keepAliveTimeoutMs,
+    http: { requestTimeout: s.requestTimeoutMs, headersTimeout: s.headersTimeoutMs, connectionsCheckingInterval: checkEvery },
+    clientErrorHandler: handleClientError,
+  };
+}
+
+/** Options every HTTP application of the service shares: limits, validation, JSON bodies, error rendering. */
+function newFastify(settings: ServiceSettings, logger: Logger): FastifyInstance {
   const app = Fastify({
-    loggerInstance: opts.logger as unknown as FastifyBaseLogger,
+    loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: CONFIG_BODY_LIMIT,
     // Bodies are never logged; request ids help correlate.
     requestIdHeader: 'x-request-id',
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
+    // Bodies strict, query strings and paths coerced from text (request-validators.ts).
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator as never } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...listenLimits(settings),
   });
   registerErrorHandler(app);
   refuseUndecodedContentEncoding(app);
+  acceptEmptyJsonBodies(app);
+  return app as unknown as FastifyInstance;
+}
+
+/** `operationsOnly`: a delivery worker (serve --role worker) answers /healthz, /readyz and /metrics only. */
+export async function buildApp(ctx: ApiContext, opts: { logger: Logger; extraRoutes?: RouteModule[]; operationsOnly?: boolean }): Promise<FastifyInstance> {
+  const app = newFastify(ctx.settings, opts.logger);
   // Bodies are JSON (or NDJSON where a route says so): anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
@@ -58,11 +87,20 @@ export async function buildApp(ctx: ApiContext, opts: { logger: Logger; extraRou
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // With a metrics listener of its own (SIEM_METRICS_PORT), /metrics is served there only.
+  const ops: RouteModule[] = ctx.settings.metricsPort === undefined ? [opsRoutes, metricsRoutes] : [opsRoutes];
   const surface = opts.operationsOnly
-    ? [opsRoutes, metricsRoutes]
-    : [opsRoutes, metricsRoutes, authosSiemConfigRoutes, arbitexSiemConfigRoutes, arbitexDeliveryRoutes, adminSiemRoutes, eventsRoutes];
+    ? ops
+    : [...ops, authosSiemConfigRoutes, arbitexSiemConfigRoutes, arbitexDeliveryRoutes, adminSiemRoutes, eventsRoutes];
   for (const routes of [...surface, ...(opts.extraRoutes ?? [])]) {
     await routes(app, ctx);
   }
+  return app;
+}
+
+/** The separate metrics listener (SIEM_METRICS_PORT, SIEM_METRICS_HOST): GET /metrics and nothing else. */
+export async function buildMetricsApp(ctx: ApiContext, opts: { logger: Logger }): Promise<FastifyInstance> {
+  const app = newFastify(ctx.settings, opts.logger);
+  await metricsRoutes(app, ctx);
   return app;
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp, type RouteModule } from './app.ts';
+import { buildApp, buildMetricsApp, type RouteModule } from './app.ts';
 import { createAuthHooks } from './api/plugins/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { loadSettings, type ServiceSettings } from './config/env.ts';
@@ -60,6 +60,8 @@ export interface Service {
   logger: Logger;
   store: StoreAdapter;
   app: FastifyInstance;
+  /** The metrics listener's app, when /metrics has a port of its own (SIEM_METRICS_PORT). */
+  metricsApp?: FastifyInstance;
   ctx: ApiContext;
   connectorDeps: ConnectorDeps;
   box: SecretBox;
@@ -67,6 +69,8 @@ export interface Service {
   instanceId: string;
   /** The delivery engine, when this process delivers (role all|worker). */
   engine?: DeliveryEngine;
+  /** Listens on settings.host:port, and the metrics listener on metricsHost:metricsPort when set. */
+  listen(): Promise<{ address: string; metricsAddress?: string }>;
   close(): Promise<void>;
 }
 
@@ -151,6 +155,7 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
   const ctx: ApiContext = { settings, store, auth, configs, tester, registry, eventLog, publisher, metrics, delivery };
   if (engine) scaleOut?.attach(engine);
   const app = await buildApp(ctx, { logger, extraRoutes: opts.extraRoutes, operationsOnly: settings.role === 'worker' });
+  const metricsApp = settings.metricsPort === undefined ? undefined : await buildMetricsApp(ctx, { logger });
   await engine?.start();
 
   let closed = false;
@@ -159,15 +164,22 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
     logger,
     store,
     app,
+    metricsApp,
     ctx,
     connectorDeps,
     box,
     instanceId,
     engine,
+    async listen() {
+      const address = await app.listen({ port: settings.port, host: settings.host });
+      const metricsAddress = await metricsApp?.listen({ port: settings.metricsPort, host: settings.metricsHost });
+      return { address, metricsAddress };
+    },
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
+      await metricsApp?.close();
       // Intake has stopped: let in-flight batches finish (bounded) and persist cursors before the store closes.
       await engine?.stop();
       // After the engine released what it ran: leave the lease table, stop listening.

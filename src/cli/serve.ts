@@ -14,10 +14,10 @@ export async function serve(settings: ServiceSettings, args: string[]): Promise<
     return 2;
   }
   const service = await createService({ settings: { ...settings, role: values.role as ServiceSettings['role'] } });
-  const { app, logger } = service;
-  await app.listen({ port: settings.port, host: settings.host });
+  const { logger } = service;
+  const { metricsAddress } = await service.listen();
   logger.info(
-    { host: settings.host, port: settings.port, store: service.store.kind, role: values.role, instance: service.instanceId },
+    { host: settings.host, port: settings.port, metrics: metricsAddress, store: service.store.kind, role: values.role, instance: service.instanceId },
     'siemstream listening',
   );
 

@@ -57,7 +57,8 @@ const DeadLetterSchema = Type.Object({
 const DeadLetterPage = Type.Object({ items: Type.Array(DeadLetterSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 const DeadLetterQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  // Bounded: the databases' OFFSET is a 64-bit integer.
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
   state: Type.Optional(Type.Union(['all', 'pending', 'replaying', 'replayed'].map((s) => Type.Literal(s)), { default: 'all' })),
 });
 const IdList = Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 10_000, uniqueItems: true });

@@ -6,14 +6,21 @@
  * Unexpected errors are logged and answered 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toIssue } from '../../connectors/shared/config-schema.ts';
+import type { ErrorObject } from 'ajv';
+import { toIssues } from '../../connectors/shared/schema-issues.ts';
 import { SiemError, ValidationError, describeIssues, type ValidationIssue } from '../../errors.ts';
+import { clientDisconnected, isClientDisconnect } from './client-errors.ts';
 
 export const isFastApiSurface = (url: string) => url.startsWith('/v1/');
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | SiemError, request, reply) => {
-    const e = toSiemError(err);
+    if (isClientDisconnect(err, request)) {
+      // Not an error of ours, and nobody is left to read an answer.
+      request.log.info({ code: (err as { code?: string }).code, reason: err.message }, 'client disconnected mid-request');
+      return sendError(request, reply, clientDisconnected());
+    }
+    const e = toSiemError(err, request);
     if (e.statusCode >= 500) request.log.error({ err }, 'request failed');
     if (e.statusCode === 429 && (e.details as { retry_after_seconds?: number })?.retry_after_seconds) {
       reply.header('Retry-After', String((e.details as { retry_after_seconds: number }).retry_after_seconds));
@@ -34,15 +41,20 @@ function sendError(request: FastifyRequest, reply: FastifyReply, e: SiemError) {
   return reply.send({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
 }
 
-function toSiemError(err: FastifyError | SiemError): SiemError {
+function toSiemError(err: FastifyError | SiemError, request: FastifyRequest): SiemError {
   if (err instanceof SiemError) return err;
   const fe = err as FastifyError & { validationContext?: string };
   if (fe.validation) {
     const where = fe.validationContext ?? 'body';
-    const issues: ValidationIssue[] = fe.validation.map((v) => {
-      const i = toIssue(v as never);
-      return { loc: [where === 'params' ? 'path' : where === 'querystring' ? 'query' : where, ...i.path], msg: i.message, type: i.type };
-    });
+    // No body (or an empty one) where the route needs one: say that, not "should be a valid object".
+    if (where === 'body' && request.body == null) {
+      return new ValidationError([{ loc: ['body'], msg: 'Field required: this request needs a JSON body', type: 'missing' }], 'A JSON body is required');
+    }
+    const issues: ValidationIssue[] = toIssues(fe.validation as unknown as ErrorObject[]).map((i) => ({
+      loc: [where === 'params' ? 'path' : where === 'querystring' ? 'query' : where, ...i.path],
+      msg: i.message,
+      type: i.type,
+    }));
     return new ValidationError(issues, describeIssues(issues));
   }
   switch (fe.code) {

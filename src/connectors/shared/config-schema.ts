@@ -3,9 +3,10 @@
  * A connector's schema is its API body schema (OpenAPI) and its runtime validator at once.
  */
 import { Type, type TObject, type TProperties } from 'typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FieldIssue } from './types.ts';
+import { toIssues } from './schema-issues.ts';
 
 // ajv-formats is CommonJS: under NodeNext the default import is module.exports, whose `default` is the plugin.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -46,53 +47,7 @@ export function validateAgainstSchema(schema: TObject, config: unknown): FieldIs
     compiled.set(schema, validate);
   }
   if (validate(config)) return [];
-  return (validate.errors ?? []).map(toIssue);
-}
-
-/** One Ajv error as a FastAPI-like issue (also used for API body/params validation). */
-export function toIssue(e: ErrorObject): FieldIssue {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
-  switch (e.keyword) {
-    case 'required':
-      return { path: [...path, (e.params as { missingProperty: string }).missingProperty], message: 'Field required', type: 'missing' };
-    case 'additionalProperties':
-      return {
-        path: [...path, (e.params as { additionalProperty: string }).additionalProperty],
-        message: 'Extra inputs are not permitted',
-        type: 'extra_forbidden',
-      };
-    case 'type':
-      return { path, message: `Input should be a valid ${(e.params as { type: string }).type}`, type: `${(e.params as { type: string }).type}_type` };
-    case 'pattern':
-    case 'format':
-      return { path, message: patternMessage(e), type: 'value_error' };
-    case 'enum':
-      return {
-        path,
-        message: `Input should be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`,
-        type: 'enum',
-      };
-    case 'minLength':
-      return { path, message: (e.params as { limit: number }).limit <= 1 ? 'String should not be empty' : `String should have at least ${(e.params as { limit: number }).limit} characters`, type: 'string_too_short' };
-    case 'maxLength':
-      return { path, message: `String should have at most ${(e.params as { limit: number }).limit} characters`, type: 'string_too_long' };
-    case 'minimum':
-    case 'maximum':
-      return { path, message: `Input should be ${e.keyword === 'minimum' ? '>=' : '<='} ${(e.params as { limit: number }).limit}`, type: e.keyword === 'minimum' ? 'greater_than_equal' : 'less_than_equal' };
-    default:
-      return { path, message: e.message ?? 'Invalid value', type: 'value_error' };
-  }
-}
-
-function patternMessage(e: ErrorObject): string {
-  const desc = (e.parentSchema as { description?: string } | undefined)?.description;
-  if (String((e.params as { pattern?: string }).pattern ?? '').includes('[hH][tT][tT][pP]')) {
-    return 'Input should be an absolute http:// or https:// URL';
-  }
-  return desc ? `Invalid value (${desc})` : e.message ?? 'Invalid value';
+  return toIssues(validate.errors ?? []);
 }
 
 /**
