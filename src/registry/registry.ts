@@ -1,5 +1,5 @@
 /**
- * The connector registry (SPEC §5): global connectors that receive every organisation's events, loaded from
+ * The connector registry: global connectors that receive every organisation's events, loaded from
  * `SIEM_CONNECTORS_FILE` and/or `register()`ed by an embedding application. State lives in this process
  * (the file is the source of truth; status is rebuilt by tests and deliveries after a restart).
  *
@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { connectorCatalog, isConnectorType } from '../connectors/catalog.ts';
 import type { ConnectorType } from '../connectors/shared/types.ts';
 import { ValidationError, conflict, notFound, type ValidationIssue } from '../errors.ts';
-import type { DeliveryStatePatch } from '../store/repos/siem-configs.ts';
+import type { DeliveryStatePatch, TestResult } from '../store/repos/siem-configs.ts';
 import type { ConnectionTester } from '../siem-configs/connection-test.ts';
 import { configSummary } from './config-summary.ts';
 import { readConnectorsFile } from './connectors-file.ts';
@@ -33,8 +33,11 @@ export interface GlobalConnectorState {
   lastError: string | null;
   /** Consecutive failed tests/deliveries. */
   failureCount: number;
+  /** Last delivery attempt and last successful delivery (tests are not deliveries: see lastTestAt). */
   lastDeliveryAt: number | null;
   lastSuccessAt: number | null;
+  lastTestAt: number | null;
+  lastTestResult: TestResult | null;
   configSummary: Record<string, unknown>;
   /** Validation issues when not_configured (locations and messages, no values). */
   issues: ValidationIssue[];
@@ -73,6 +76,8 @@ interface Entry extends CheckedEntry {
   failureCount: number;
   lastDeliveryAt: number | null;
   lastSuccessAt: number | null;
+  lastTestAt: number | null;
+  lastTestResult: TestResult | null;
   version: number;
   registeredAt: number;
 }
@@ -213,15 +218,17 @@ export class ConnectorRegistry {
     const at = this.now();
     // Unregistered (or replaced) while the test ran: report, but do not resurrect state.
     if (this.entries.get(connectorId) === entry) {
+      // A test moves the status like a delivery would, but is not one: the delivery times stay the deliveries'.
       if (result.success) {
-        this.applyState(entry, { deliveryStatus: 'healthy', failureCount: 0, lastError: null, lastDeliveryAt: at, lastSuccessfulBatchAt: at });
+        this.applyState(entry, { deliveryStatus: 'healthy', failureCount: 0, lastError: null, lastTestAt: at, lastTestResult: 'success' });
       } else {
         const authFailure = result.status === 401 || result.status === 403;
         this.applyState(entry, {
           deliveryStatus: authFailure ? 'error' : 'degraded',
           failureCount: entry.failureCount + 1,
           lastError: result.message,
-          lastDeliveryAt: at,
+          lastTestAt: at,
+          lastTestResult: 'failure',
         });
       }
     }
@@ -252,6 +259,8 @@ export class ConnectorRegistry {
     if (state.lastError !== undefined) entry.lastError = state.lastError;
     if (state.lastDeliveryAt !== undefined) entry.lastDeliveryAt = state.lastDeliveryAt;
     if (state.lastSuccessfulBatchAt !== undefined) entry.lastSuccessAt = state.lastSuccessfulBatchAt;
+    if (state.lastTestAt !== undefined) entry.lastTestAt = state.lastTestAt;
+    if (state.lastTestResult !== undefined) entry.lastTestResult = state.lastTestResult;
   }
 
   private add(checked: CheckedEntry, source: Entry['source']): Entry {
@@ -263,6 +272,8 @@ export class ConnectorRegistry {
       failureCount: 0,
       lastDeliveryAt: null,
       lastSuccessAt: null,
+      lastTestAt: null,
+      lastTestResult: null,
       version: this.nextVersion++,
       registeredAt: this.now(),
     };
@@ -299,6 +310,8 @@ function snapshot(e: Entry): GlobalConnectorState {
     failureCount: e.failureCount,
     lastDeliveryAt: e.lastDeliveryAt,
     lastSuccessAt: e.lastSuccessAt,
+    lastTestAt: e.lastTestAt,
+    lastTestResult: e.lastTestResult,
     configSummary: configSummary(e.connectorType, e.config),
     issues: e.issues.map((i) => ({ ...i, loc: [...i.loc] })),
     source: e.source,

@@ -46,7 +46,8 @@ export function toAuthosListItem(r: SiemConfigRecord, decrypted: Record<string, 
 
 /**
  * Arbitex response (seed 001): the decrypted `config` (masked when SIEM_REVEAL_SECRETS=false), plus the model's
- * extra fields (name, batch_size, filters, failure_count, last_error, warnings) after the seed's own.
+ * extra fields (name, batch_size, filters, failure_count, last_error, last_test_at, last_test_result, warnings)
+ * after the seed's own.
  */
 export function toArbitex(r: SiemConfigRecord, decrypted: Record<string, unknown>, opts: { revealSecrets: boolean; warnings: string[] }) {
   const def = connectorCatalog[r.connectorType as ConnectorType];
@@ -66,6 +67,8 @@ export function toArbitex(r: SiemConfigRecord, decrypted: Record<string, unknown
     failure_count: r.failureCount,
     last_successful_batch_at: iso(r.lastSuccessfulBatchAt),
     last_error: r.lastError,
+    last_test_at: iso(r.lastTestAt),
+    last_test_result: r.lastTestResult,
     warnings: opts.warnings,
   };
 }

@@ -119,6 +119,8 @@ export class SiemConfigService {
       lastDeliveryAt: null,
       lastSuccessfulBatchAt: null,
       lastError: null,
+      lastTestAt: null,
+      lastTestResult: null,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -199,21 +201,17 @@ export class SiemConfigService {
   }
 
   /**
-   * Records a connection test on the config (seed 001: success → healthy, failure → degraded;
-   * failure_count counts consecutive failures).
+   * Records a connection test on the config: last_test_at / last_test_result, and the status as the Arbitex
+   * document says a test moves it (success → healthy, failure → degraded; failure_count counts consecutive
+   * failures). A test is not a delivery: the delivery times (last_delivery_at, last_successful_batch_at) are
+   * left to deliveries.
    */
   async recordTestResult(id: string, success: boolean, error: string | null): Promise<void> {
     const now = this.now();
     if (success) {
-      await this.deps.repo.updateDeliveryState(id, {
-        deliveryStatus: 'healthy',
-        failureCount: 0,
-        lastDeliveryAt: now,
-        lastSuccessfulBatchAt: now,
-        lastError: null,
-      });
+      await this.deps.repo.updateDeliveryState(id, { deliveryStatus: 'healthy', failureCount: 0, lastError: null, lastTestAt: now, lastTestResult: 'success' });
     } else {
-      await this.deps.repo.recordFailure(id, { deliveryStatus: 'degraded', lastDeliveryAt: now, lastError: error });
+      await this.deps.repo.recordFailure(id, { deliveryStatus: 'degraded', lastError: error, lastTestAt: now, lastTestResult: 'failure' });
     }
   }
 

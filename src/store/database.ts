@@ -29,6 +29,9 @@ export interface SiemConfigsTable {
   last_delivery_at: number | null;
   last_successful_batch_at: number | null;
   last_error: string | null;
+  /** The last connection test (migration 006): when, and `success` | `failure`. Tests are not deliveries. */
+  last_test_at: number | null;
+  last_test_result: string | null;
   created_at: number;
   updated_at: number;
   /** Bumped on every change by the API; delivery workers reload a destination when it moves. */

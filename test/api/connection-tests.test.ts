@@ -91,10 +91,14 @@ describe.each(storeBackends)('connection tests on $name', (backend) => {
       expectOneTestEvent(splunk.events() as Ev[], before, 'org-authos-splunk');
       expect(splunk.requests().at(-1)?.headers.authorization).toBe(`Splunk ${SPLUNK_TOKEN}`);
 
+      // A test is not a delivery: it is recorded as such, and the delivery times stay unset.
       const state = await arbitexState(admin, id);
-      expect(state).toMatchObject({ delivery_status: 'healthy', failure_count: 0, last_error: null });
-      expect(state.last_delivery_at).not.toBeNull();
-      expect(state.last_successful_batch_at).not.toBeNull();
+      expect(state).toMatchObject({ delivery_status: 'healthy', failure_count: 0, last_error: null, last_test_result: 'success' });
+      expect(new Date(state.last_test_at).toISOString()).toBe(state.last_test_at);
+      expect(state).toMatchObject({ last_delivery_at: null, last_successful_batch_at: null });
+      expect((await call('GET', `${base}/${id}`, admin)).json().last_successful_batch_at).toBeNull();
+      const stats = (await call('GET', `/v1/org/siem-configs/${id}/stats`, admin)).json();
+      expect(stats).toMatchObject({ last_test_at: state.last_test_at, last_test_result: 'success', last_delivery_at: null, last_successful_batch_at: null, events_delivered: 0 });
     });
 
     it('Datadog: validates the key, sends one labelled event, answers the success text with the intake status', async () => {
@@ -138,7 +142,13 @@ describe.each(storeBackends)('connection tests on $name', (backend) => {
 
     const arbitex = await call('POST', `/v1/org/siem-configs/${created.id}/test`, admin);
     expect(arbitex.json()).toEqual({ config_id: created.id, connector_type: 'splunk_hec', success: false, events_sent: 0, error: BAD_TOKEN_MESSAGE });
-    expect(await arbitexState(admin, created.id)).toMatchObject({ delivery_status: 'degraded', failure_count: 1, last_error: BAD_TOKEN_MESSAGE });
+    expect(await arbitexState(admin, created.id)).toMatchObject({
+      delivery_status: 'degraded',
+      failure_count: 1,
+      last_error: BAD_TOKEN_MESSAGE,
+      last_test_result: 'failure',
+      last_delivery_at: null,
+    });
 
     // The same config through the AuthOS surface.
     const authos = await call('POST', `/api/organizations/${slug}/siem-configs/${created.id}/test`, admin);
@@ -150,7 +160,7 @@ describe.each(storeBackends)('connection tests on $name', (backend) => {
     expect((await arbitexState(admin, created.id)).failure_count).toBe(2); // only a successful test or delivery resets it
     const fixed = await call('POST', `/api/organizations/${slug}/siem-configs/${created.id}/test`, admin);
     expect(fixed.json()).toEqual({ success: true, message: SUCCESS_200 });
-    expect(await arbitexState(admin, created.id)).toMatchObject({ delivery_status: 'healthy', failure_count: 0, last_error: null });
+    expect(await arbitexState(admin, created.id)).toMatchObject({ delivery_status: 'healthy', failure_count: 0, last_error: null, last_test_result: 'success', last_delivery_at: null });
     expectOneTestEvent(splunk.events() as Ev[], before, `org-${slug}`);
   });
 

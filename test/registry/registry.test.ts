@@ -248,7 +248,8 @@ describe('ConnectorRegistry', () => {
 
       expect(await registry.test('ok')).toEqual({ connectorId: 'ok', success: true, eventsSent: 1, error: null });
       expect(mock.envelopes().length).toBe(before + 1);
-      expect(registry.get('ok')).toMatchObject({ status: 'healthy', failureCount: 0, lastDeliveryAt: clock, lastSuccessAt: clock });
+      // A test is not a delivery: it has its own time and result, the delivery times stay unset.
+      expect(registry.get('ok')).toMatchObject({ status: 'healthy', failureCount: 0, lastTestAt: clock, lastTestResult: 'success', lastDeliveryAt: null, lastSuccessAt: null });
 
       expect(await registry.test('bad-token')).toEqual({
         connectorId: 'bad-token',
@@ -256,7 +257,14 @@ describe('ConnectorRegistry', () => {
         eventsSent: 0,
         error: 'Splunk HEC rejected the token (code 4: Invalid token, HTTP 403)',
       });
-      expect(registry.get('bad-token')).toMatchObject({ status: 'error', failureCount: 1, lastError: 'Splunk HEC rejected the token (code 4: Invalid token, HTTP 403)' });
+      expect(registry.get('bad-token')).toMatchObject({
+        status: 'error',
+        failureCount: 1,
+        lastError: 'Splunk HEC rejected the token (code 4: Invalid token, HTTP 403)',
+        lastTestAt: clock,
+        lastTestResult: 'failure',
+        lastDeliveryAt: null,
+      });
 
       const down = await registry.test('unreachable');
       expect(down.success).toBe(false);

@@ -23,6 +23,8 @@ function record(orgId: string, createdAt: number, overrides: Partial<SiemConfigR
     lastDeliveryAt: null,
     lastSuccessfulBatchAt: null,
     lastError: null,
+    lastTestAt: null,
+    lastTestResult: null,
     createdAt,
     updatedAt: createdAt,
     version: 1,
@@ -67,6 +69,12 @@ describe.each(storeBackends)('store on $name', (backend) => {
     await repo.recordFailure(a.id, { lastError: 'boom', deliveryStatus: 'degraded' });
     await repo.recordFailure(a.id, { lastError: 'boom2' });
     expect(await repo.get('org-a', a.id)).toMatchObject({ failureCount: 2, lastError: 'boom2', deliveryStatus: 'degraded', version: 2 });
+
+    // A connection test's own columns (migration 006), apart from the delivery times.
+    await repo.recordFailure(a.id, { lastError: 'refused', lastTestAt: 7000, lastTestResult: 'failure' });
+    expect(await repo.get('org-a', a.id)).toMatchObject({ failureCount: 3, lastTestAt: 7000, lastTestResult: 'failure', lastDeliveryAt: null, lastSuccessfulBatchAt: null });
+    await repo.updateDeliveryState(a.id, { failureCount: 0, lastTestAt: 8000, lastTestResult: 'success' });
+    expect(await repo.get('org-a', a.id)).toMatchObject({ failureCount: 0, lastTestAt: 8000, lastTestResult: 'success', lastDeliveryAt: null });
 
     expect(await repo.delete('org-b', a.id)).toBe(false);
     expect(await repo.delete('org-a', a.id)).toBe(true);

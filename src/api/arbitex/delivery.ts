@@ -12,7 +12,7 @@ import type { DeadLetterRecord, DeadLetterState } from '../../pipeline/delivery/
 import { iso } from '../../siem-configs/projections.ts';
 import type { ApiContext } from '../context.ts';
 import { orgIdentity } from '../plugins/auth.ts';
-import { ConfigIdParams, FastApiError, FastApiValidationError } from './schemas.ts';
+import { ConfigIdParams, FastApiError, FastApiValidationError, TestResultValue } from './schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IsoTime = Type.String({ format: 'date-time' });
@@ -35,6 +35,8 @@ const StatsSchema = Type.Object({
   last_error: Nullable(Type.String()),
   last_delivery_at: Nullable(IsoTime),
   last_successful_batch_at: Nullable(IsoTime),
+  last_test_at: Nullable(IsoTime),
+  last_test_result: Nullable(TestResultValue),
 });
 
 const DeadLetterSchema = Type.Object({
@@ -126,6 +128,8 @@ export async function arbitexDeliveryRoutes(app: FastifyInstance, ctx: ApiContex
         last_error: r.lastError,
         last_delivery_at: iso(r.lastDeliveryAt),
         last_successful_batch_at: iso(r.lastSuccessfulBatchAt),
+        last_test_at: iso(r.lastTestAt),
+        last_test_result: r.lastTestResult,
       };
     },
   );

@@ -47,6 +47,10 @@ export const ArbitexUpdateBody = Type.Object(
 export const ConfigIdParams = Type.Object({ config_id: Type.String({ format: 'uuid' }) });
 
 const IsoTime = Type.String({ format: 'date-time' });
+/** The last connection test's outcome; a test is not a delivery, so it never sets the delivery times. */
+export const TestResultValue = Type.Union([Type.Literal('success'), Type.Literal('failure')], {
+  description: 'Outcome of the last connection test (last_test_at says when)',
+});
 
 export const ArbitexConfig = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -64,6 +68,8 @@ export const ArbitexConfig = Type.Object({
   failure_count: Type.Integer(),
   last_successful_batch_at: Nullable(IsoTime),
   last_error: Nullable(Type.String()),
+  last_test_at: Nullable(IsoTime),
+  last_test_result: Nullable(TestResultValue),
   warnings: Type.Array(Type.String()),
 });
 

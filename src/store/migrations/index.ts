@@ -9,6 +9,7 @@ import * as m002 from './002-event-log.ts';
 import * as m003 from './003-delivery.ts';
 import * as m004 from './004-leases.ts';
 import * as m005 from './005-tenant-keys.ts';
+import * as m006 from './006-test-results.ts';
 
 export const migrations: Record<string, Migration> = {
   '001-config-tables': m001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '003-delivery': m003,
   '004-leases': m004,
   '005-tenant-keys': m005,
+  '006-test-results': m006,
 };

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SiemConfigsTable } from '../database.ts';
 
 export type DeliveryStatus = 'healthy' | 'degraded' | 'error' | 'not_configured' | 'paused';
+export type TestResult = 'success' | 'failure';
 
 export interface SiemConfigRecord {
   id: string;
@@ -20,6 +21,9 @@ export interface SiemConfigRecord {
   lastDeliveryAt: number | null;
   lastSuccessfulBatchAt: number | null;
   lastError: string | null;
+  /** The last connection test; a test is not a delivery, so it never sets lastDeliveryAt / lastSuccessfulBatchAt. */
+  lastTestAt: number | null;
+  lastTestResult: TestResult | null;
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -30,9 +34,9 @@ export type SiemConfigPatch = Partial<
   Pick<SiemConfigRecord, 'name' | 'connectorType' | 'config' | 'batchSize' | 'enabled' | 'filterClassUids' | 'filterMinSeverity' | 'deliveryStatus'>
 >;
 
-/** Fields the delivery side and connection tests change. */
+/** Fields the delivery side and connection tests change (only tests set lastTestAt / lastTestResult). */
 export type DeliveryStatePatch = Partial<
-  Pick<SiemConfigRecord, 'deliveryStatus' | 'failureCount' | 'lastDeliveryAt' | 'lastSuccessfulBatchAt' | 'lastError'>
+  Pick<SiemConfigRecord, 'deliveryStatus' | 'failureCount' | 'lastDeliveryAt' | 'lastSuccessfulBatchAt' | 'lastError' | 'lastTestAt' | 'lastTestResult'>
 >;
 
 export function toRecord(row: Selectable<SiemConfigsTable>): SiemConfigRecord {
@@ -51,6 +55,8 @@ export function toRecord(row: Selectable<SiemConfigsTable>): SiemConfigRecord {
     lastDeliveryAt: row.last_delivery_at,
     lastSuccessfulBatchAt: row.last_successful_batch_at,
     lastError: row.last_error,
+    lastTestAt: row.last_test_at,
+    lastTestResult: row.last_test_result as TestResult | null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
@@ -71,6 +77,8 @@ function patchToRow(p: SiemConfigPatch & DeliveryStatePatch): Partial<SiemConfig
   if (p.lastDeliveryAt !== undefined) row.last_delivery_at = p.lastDeliveryAt;
   if (p.lastSuccessfulBatchAt !== undefined) row.last_successful_batch_at = p.lastSuccessfulBatchAt;
   if (p.lastError !== undefined) row.last_error = p.lastError;
+  if (p.lastTestAt !== undefined) row.last_test_at = p.lastTestAt;
+  if (p.lastTestResult !== undefined) row.last_test_result = p.lastTestResult;
   return row;
 }
 
@@ -94,6 +102,8 @@ export function siemConfigRepo(db: Kysely<Database>) {
           last_delivery_at: r.lastDeliveryAt,
           last_successful_batch_at: r.lastSuccessfulBatchAt,
           last_error: r.lastError,
+          last_test_at: r.lastTestAt,
+          last_test_result: r.lastTestResult,
           created_at: r.createdAt,
           updated_at: r.updatedAt,
           version: r.version,

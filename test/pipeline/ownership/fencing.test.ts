@@ -165,6 +165,8 @@ function configRecord(id: string): SiemConfigRecord {
     lastDeliveryAt: null,
     lastSuccessfulBatchAt: null,
     lastError: null,
+    lastTestAt: null,
+    lastTestResult: null,
     createdAt: 1,
     updatedAt: 1,
     version: 1,
