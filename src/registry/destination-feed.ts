@@ -27,7 +27,6 @@ function specOf(d: GlobalDestination): DestinationSpec {
     enabled: true,
     version: d.version,
     startAt: d.registeredAt,
-    failureCount: d.failureCount,
   };
 }
 

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { connectorCatalog, isConnectorType } from '../connectors/catalog.ts';
+import { secretRedactor, type SecretRedactor } from '../connectors/shared/secret-redactor.ts';
 import type { ConnectorType } from '../connectors/shared/types.ts';
 import { ValidationError, conflict, notFound, type ValidationIssue } from '../errors.ts';
 import type { DeliveryStatePatch, TestResult } from '../store/repos/siem-configs.ts';
@@ -53,7 +54,6 @@ export interface GlobalDestination {
   /** Differs for each registration, so a connector re-registered under the same id is seen as changed. */
   version: number;
   registeredAt: number;
-  failureCount: number;
 }
 
 export interface RegistryTestResult {
@@ -80,6 +80,8 @@ interface Entry extends CheckedEntry {
   lastTestResult: TestResult | null;
   version: number;
   registeredAt: number;
+  /** Hides the entry's credentials in the error texts it shows (undefined for an unknown connector type). */
+  redactor?: SecretRedactor;
 }
 
 export interface ConnectorRegistryDeps {
@@ -225,7 +227,7 @@ export class ConnectorRegistry {
         const authFailure = result.status === 401 || result.status === 403;
         this.applyState(entry, {
           deliveryStatus: authFailure ? 'error' : 'degraded',
-          failureCount: entry.failureCount + 1,
+          failuresAdded: 1,
           lastError: result.message,
           lastTestAt: at,
           lastTestResult: 'failure',
@@ -256,6 +258,7 @@ export class ConnectorRegistry {
     // Global connectors cannot be paused; the engine has no reason to send it, but never list a foreign status.
     if (state.deliveryStatus !== undefined && state.deliveryStatus !== 'paused') entry.status = state.deliveryStatus;
     if (state.failureCount !== undefined) entry.failureCount = state.failureCount;
+    if (state.failuresAdded !== undefined) entry.failureCount += state.failuresAdded;
     if (state.lastError !== undefined) entry.lastError = state.lastError;
     if (state.lastDeliveryAt !== undefined) entry.lastDeliveryAt = state.lastDeliveryAt;
     if (state.lastSuccessfulBatchAt !== undefined) entry.lastSuccessAt = state.lastSuccessfulBatchAt;
@@ -276,6 +279,7 @@ export class ConnectorRegistry {
       lastTestResult: null,
       version: this.nextVersion++,
       registeredAt: this.now(),
+      redactor: isConnectorType(checked.connectorType) ? secretRedactor(connectorCatalog[checked.connectorType], checked.config) : undefined,
     };
     if (entry.issues.length > 0) this.markNotConfigured(entry);
     this.entries.set(entry.connectorId, entry);
@@ -306,7 +310,8 @@ function snapshot(e: Entry): GlobalConnectorState {
     connectorType: e.connectorType,
     className: isConnectorType(e.connectorType) ? connectorCatalog[e.connectorType].className : e.connectorType,
     status: e.status,
-    lastError: e.lastError,
+    // Texts from the connector are redacted already; this also covers any other way a credential got in.
+    lastError: e.lastError === null || !e.redactor ? e.lastError : e.redactor.redact(e.lastError),
     failureCount: e.failureCount,
     lastDeliveryAt: e.lastDeliveryAt,
     lastSuccessAt: e.lastSuccessAt,
@@ -326,6 +331,5 @@ function destinationOf(e: Entry): GlobalDestination {
     config: e.config,
     version: e.version,
     registeredAt: e.registeredAt,
-    failureCount: e.failureCount,
   };
 }

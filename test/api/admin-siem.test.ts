@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends, tempDir } from '../helpers/stores.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { startCollector, type Collector } from '../pipeline/delivery/collector.ts';
+import { FAST_DELIVERY, authEvents, eventually } from '../pipeline/delivery/harness.ts';
 
 const SECRETS = {
   SPLUNK_TOKEN: 'f3b0c442-98fc-1c14-9afb-secretsplunk1',
@@ -66,10 +68,31 @@ describe.each(storeBackends)('connector registry API on $name', (backend) => {
   const call = (method: 'GET' | 'POST', url: string, token?: string) =>
     t.service.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  it('lists connectors exactly in the seed shape, class-like types, non-secret summaries', async () => {
+  /** The failure details every entry carries after the seed's fields: none yet. */
+  const fresh = { failure_count: 0, last_error: null, last_delivery_at: null, last_successful_batch_at: null, last_test_at: null, last_test_result: null };
+  /** An entry as the seed documents it (its fields, in its order), for comparing the seed's part exactly. */
+  const seedPart = (c: Record<string, unknown>) => Object.fromEntries(['connector_id', 'display_name', 'status', 'connector_type', 'config_summary'].map((k) => [k, c[k]]));
+
+  it('lists connectors in the seed shape (its fields first), class-like types, non-secret summaries', async () => {
     const res = await call('GET', '/api/admin/siem/connectors', platform);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
+    const body = res.json();
+    expect(Object.keys(body.connectors[0])).toEqual([
+      'connector_id',
+      'display_name',
+      'status',
+      'connector_type',
+      'config_summary',
+      'failure_count',
+      'last_error',
+      'last_delivery_at',
+      'last_successful_batch_at',
+      'last_test_at',
+      'last_test_result',
+    ]);
+    expect(body.connectors.slice(0, 3).map((c: Record<string, unknown>) => ({ ...c, ...fresh }))).toEqual(body.connectors.slice(0, 3));
+    expect(body.connectors[3]).toMatchObject({ status: 'not_configured', failure_count: 0, last_error: expect.stringMatching(/^Connector cannot be instantiated: connectors\.3\.config\.site: /) });
+    expect({ ...body, connectors: body.connectors.map(seedPart) }).toEqual({
       connectors: [
         {
           connector_id: 'splunk-primary',
@@ -156,6 +179,7 @@ describe.each(storeBackends)('connector registry API on $name', (backend) => {
       status: 'healthy',
       connector_type: 'HTTPConnector',
       config_summary: { url: 'https://hooks.example.com/siem', format: 'ndjson' },
+      ...fresh,
     });
     expect(JSON.stringify(listed)).not.toContain('lib-secret-key-123');
     t.service.ctx.registry.unregister('lib-http');
@@ -189,4 +213,64 @@ describe('a broken connectors file never stops the service', () => {
       }
     });
   }
+});
+
+describe.each(storeBackends)('failure details of global connectors on $name', (backend) => {
+  const SECRET = 'global-webhook-secret-0123456789';
+  let t: TestService;
+  let collector: Collector;
+  let platform: string;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    collector = await startCollector();
+    const file = join(dir, 'connectors.json');
+    writeFileSync(file, JSON.stringify({ connectors: [{ connector_id: 'echo', display_name: 'Echoing webhook', connector_type: 'http', config: { url: collector.url, api_key: SECRET } }] }));
+    t = await startTestService(backend, { settings: { connectorsFile: file, flushIntervalMs: 50 }, service: { delivery: { options: FAST_DELIVERY } } });
+    platform = await t.token({ platformAdmin: true, orgId: undefined, orgSlug: undefined, role: undefined });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    await collector?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const entry = async () => {
+    const res = await t.service.app.inject({ method: 'GET', url: '/api/admin/siem/connectors', headers: { authorization: `Bearer ${platform}` } });
+    return res.json().connectors.find((c: { connector_id: string }) => c.connector_id === 'echo');
+  };
+  const publishOne = async () => {
+    const writer = await t.token({ scope: 'events:write' });
+    const res = await t.service.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${writer}` }, payload: authEvents(1) });
+    expect(res.statusCode).toBe(202);
+  };
+
+  it('shows failure_count, last_error (redacted), test and delivery times to operators', async () => {
+    // The receiver echoes the credential it was sent, as many do.
+    collector.respond = (req) => ({ status: 400, body: JSON.stringify({ error: `rejected ${req.authorization}` }) });
+    const tested = await t.service.app.inject({ method: 'POST', url: '/api/admin/siem/test/echo', headers: { authorization: `Bearer ${platform}` } });
+    expect(tested.json()).toMatchObject({ success: false });
+    const afterTest = await entry();
+    expect(afterTest).toMatchObject({ status: 'degraded', failure_count: 1, last_test_result: 'failure', last_delivery_at: null, last_successful_batch_at: null });
+    expect(new Date(afterTest.last_test_at).toISOString()).toBe(afterTest.last_test_at);
+    expect(afterTest.last_error).toMatch(/400/);
+    expect(afterTest.last_error).toContain('[REDACTED]');
+
+    // A delivery the receiver rejects is a failure too, with its own time.
+    await publishOne();
+    await eventually(async () => (await entry()).failure_count === 2, 'the rejected delivery counted');
+    const afterDelivery = await entry();
+    expect(afterDelivery.last_error).toMatch(/^rejected by the SIEM \(400\)/);
+    expect(afterDelivery.last_delivery_at).not.toBeNull();
+    expect(afterDelivery.last_test_at).toBe(afterTest.last_test_at);
+
+    collector.respond = undefined;
+    await publishOne();
+    await eventually(async () => (await entry()).status === 'healthy', 'healthy after a delivery');
+    expect(await entry()).toMatchObject({ failure_count: 0, last_error: null, last_test_result: 'failure' });
+    expect((await entry()).last_successful_batch_at).not.toBeNull();
+
+    const everything = [JSON.stringify(afterTest), JSON.stringify(afterDelivery), t.logs.join('\n')].join('\n');
+    expect(everything).not.toContain(SECRET);
+  }, 30_000);
 });

@@ -88,7 +88,6 @@ describe('ConnectorRegistry', () => {
           config: { url: 'https://splunk.example.com:8088', token: 'env-secret-token', index: 'main' },
           version: expect.any(Number),
           registeredAt: clock,
-          failureCount: 0,
         },
       ]);
       for (const id of ['mystery', 'no-token', 'no-name', 'unset-env', 'entry#6', 'extra-key', 'dup']) {
@@ -211,7 +210,6 @@ describe('ConnectorRegistry', () => {
         enabled: true,
         version: expect.any(Number),
         startAt: clock,
-        failureCount: 0,
       });
       expect(await feed.source.list()).toHaveLength(1); // not_configured entries are not destinations
       expect(await feed.source.get('registry:broken')).toBeUndefined();

@@ -2,15 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { notFound } from '../../errors.ts';
+import { iso } from '../../siem-configs/projections.ts';
 import type { ApiContext } from '../context.ts';
+import { TestResultValue } from '../arbitex/schemas.ts';
 
 const Status = Type.Union(['healthy', 'degraded', 'error', 'not_configured'].map((s) => Type.Literal(s)));
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const IsoTime = Type.String({ format: 'date-time' });
+/** The seed's fields first, as documented; then why a connector is not healthy (credentials redacted). */
 const ConnectorSummary = Type.Object({
   connector_id: Type.String(),
   display_name: Type.String(),
   status: Status,
   connector_type: Type.String({ description: 'Class-like name, e.g. SplunkHECConnector' }),
   config_summary: Type.Object({}, { additionalProperties: true, description: 'Non-sensitive config fields only' }),
+  failure_count: Type.Integer({ description: 'Consecutive failed deliveries and tests' }),
+  last_error: Nullable(Type.String({ description: 'Why it is not_configured, or the last delivery or test failure (credentials redacted)' })),
+  last_delivery_at: Nullable(IsoTime),
+  last_successful_batch_at: Nullable(IsoTime),
+  last_test_at: Nullable(IsoTime),
+  last_test_result: Nullable(TestResultValue),
 });
 const ConnectorList = Type.Object({ connectors: Type.Array(ConnectorSummary), total: Type.Integer() });
 const HealthCounts = Type.Object({
@@ -45,6 +56,12 @@ export async function adminSiemRoutes(app: FastifyInstance, ctx: ApiContext): Pr
         status: c.status,
         connector_type: c.className,
         config_summary: c.configSummary,
+        failure_count: c.failureCount,
+        last_error: c.lastError,
+        last_delivery_at: iso(c.lastDeliveryAt),
+        last_successful_batch_at: iso(c.lastSuccessAt),
+        last_test_at: iso(c.lastTestAt),
+        last_test_result: c.lastTestResult,
       }));
       return { connectors, total: connectors.length };
     },

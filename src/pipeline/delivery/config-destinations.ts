@@ -25,7 +25,6 @@ export function siemConfigFeed(deps: { configs: SiemConfigService; repo: SiemCon
       version: r.version,
       // updated_at is the creation or the re-enabling when a destination has no cursor yet.
       startAt: r.updatedAt,
-      failureCount: r.failureCount,
     };
   };
 

@@ -26,7 +26,6 @@ export const REJECTED_BATCHES_UNTIL = { degraded: 3, error: 10 } as const;
 export class DestinationHealth implements SettleReporter {
   readonly latency: LatencyTracker;
   private pending: DeliveryStateUpdate = {};
-  private failureCount: number;
   /** Batches in a row the SIEM rejected whole (since this worker started). */
   private rejectedRun = 0;
   private delta = emptyDelta();
@@ -34,11 +33,9 @@ export class DestinationHealth implements SettleReporter {
 
   constructor(
     private readonly destinationId: string,
-    initialFailureCount: number,
     private readonly now: () => number,
     private readonly metrics: DestinationMetrics,
   ) {
-    this.failureCount = initialFailureCount;
     this.latency = new LatencyTracker(now);
   }
 
@@ -59,8 +56,8 @@ export class DestinationHealth implements SettleReporter {
     }
     this.delta.delivered += events.length;
     this.metrics.delivered(events.length);
-    this.failureCount = 0;
     this.rejectedRun = 0;
+    delete this.pending.failuresAdded;
     Object.assign(this.pending, { deliveryStatus: 'healthy', failureCount: 0, lastDeliveryAt: now, lastSuccessfulBatchAt: now, lastError: null });
   }
 
@@ -68,10 +65,9 @@ export class DestinationHealth implements SettleReporter {
     this.delta.failed += eventCount;
     // An answer to a request sent before the latest failure or config change says nothing new about health.
     if (!current) return;
-    this.failureCount++;
+    this.countFailure();
     Object.assign(this.pending, {
       deliveryStatus: kind === 'auth' ? 'error' : 'degraded',
-      failureCount: this.failureCount,
       lastDeliveryAt: this.now(),
       lastError: message,
     });
@@ -89,13 +85,12 @@ export class DestinationHealth implements SettleReporter {
   }
 
   rejected(_eventCount: number, reason: string): void {
-    this.failureCount++;
+    this.countFailure();
     this.rejectedRun++;
     const run = this.rejectedRun;
     const status = run >= REJECTED_BATCHES_UNTIL.error ? 'error' : run >= REJECTED_BATCHES_UNTIL.degraded ? 'degraded' : undefined;
     Object.assign(this.pending, {
       ...(status && { deliveryStatus: status }),
-      failureCount: this.failureCount,
       lastDeliveryAt: this.now(),
       lastError: run === 1 ? reason : `${run} batches in a row rejected by the SIEM (every event dead-lettered); last: ${reason}`,
     });
@@ -107,6 +102,14 @@ export class DestinationHealth implements SettleReporter {
 
   notConfigured(message: string): void {
     Object.assign(this.pending, { deliveryStatus: 'not_configured', lastError: message });
+  }
+
+  /**
+   * failure_count is written as an increment of the stored value: connection tests (on any instance) count
+   * failures of the same destination meanwhile, and an absolute value from here would erase them.
+   */
+  private countFailure(): void {
+    this.pending.failuresAdded = (this.pending.failuresAdded ?? 0) + 1;
   }
 
   /** The config changed (or the destination stops for good): pending state is about the old one, drop it. */
@@ -139,12 +142,22 @@ export class DestinationHealth implements SettleReporter {
       }
     } catch (err) {
       // Keep what was not written for the next flush (newer state wins over the restored one).
-      this.pending = { ...state, ...this.pending };
+      this.pending = restoredState(state, this.pending);
       for (const k of ['delivered', 'failed', 'retried', 'deadLettered'] as const) this.delta[k] += delta[k];
       this.latencyChanged ||= withLatency;
       throw err;
     }
   }
+}
+
+/** A state that could not be written, under what was reported since: newer values win, failures add up. */
+function restoredState(failed: DeliveryStateUpdate, since: DeliveryStateUpdate): DeliveryStateUpdate {
+  const merged: DeliveryStateUpdate = { ...failed, ...since };
+  // A success since reset the count: failures before it no longer count.
+  const added = (since.failureCount === undefined ? (failed.failuresAdded ?? 0) : 0) + (since.failuresAdded ?? 0);
+  if (added > 0) merged.failuresAdded = added;
+  else delete merged.failuresAdded;
+  return merged;
 }
 
 function emptyDelta(): Pick<StatsDelta, 'delivered' | 'failed' | 'retried' | 'deadLettered'> {

@@ -102,7 +102,7 @@ export class DestinationWorker {
     this.id = deps.spec.id;
     this.specValue = deps.spec;
     this.logger = deps.logger.child({ destination: this.id });
-    this.health = new DestinationHealth(this.id, deps.spec.failureCount ?? 0, deps.now, deps.metrics);
+    this.health = new DestinationHealth(this.id, deps.now, deps.metrics);
     this.gate = new DeliveryGate({ backoff: deps.options.backoff, authProbeMs: deps.options.authProbeMs, now: deps.now, random: deps.random });
     this.connector = this.createConnector(deps.spec);
     this.limits = batchLimits(deps.spec.batchSize, this.connector?.limits ?? { maxEventsPerRequest: 1, maxRequestBytes: 1, maxEventBytes: 1 });

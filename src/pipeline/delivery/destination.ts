@@ -41,8 +41,6 @@ export interface DestinationSpec {
    * published after the admin's action but before the worker started are not skipped. Undefined: the head.
    */
   startAt?: number;
-  /** failure_count as last stored (consecutive failures continue counting across restarts). */
-  failureCount?: number;
 }
 
 export interface DestinationSource {
@@ -63,9 +61,10 @@ export type DeliveryStateUpdate = DeliveryStatePatch;
 
 export interface DeliveryStateSink {
   /**
-   * Persists the destination's current health (absolute values, never increments). Called at most about once a
-   * second per destination. `fence`: the lease token the writer holds (null on a single instance); a multi-instance
-   * sink ignores writes whose fence is stale (issue 5).
+   * Persists the destination's current health: absolute values, except `failuresAdded`, which adds to the stored
+   * failure_count (after `failureCount`, when both are given), so failed connection tests recorded meanwhile by
+   * any instance keep counting. Called at most about once a second per destination. `fence`: the lease token the
+   * writer holds (null on a single instance); a multi-instance sink ignores writes whose fence is stale.
    */
   update(destinationId: string, state: DeliveryStateUpdate, fence: number | null): Promise<void>;
 }

@@ -34,10 +34,14 @@ export type SiemConfigPatch = Partial<
   Pick<SiemConfigRecord, 'name' | 'connectorType' | 'config' | 'batchSize' | 'enabled' | 'filterClassUids' | 'filterMinSeverity' | 'deliveryStatus'>
 >;
 
-/** Fields the delivery side and connection tests change (only tests set lastTestAt / lastTestResult). */
+/**
+ * Fields the delivery side and connection tests change (only tests set lastTestAt / lastTestResult).
+ * `failuresAdded` adds to failure_count (after `failureCount` when both are given): a delivery worker and
+ * connection tests (on any instance) both count consecutive failures, and neither may overwrite the other's.
+ */
 export type DeliveryStatePatch = Partial<
   Pick<SiemConfigRecord, 'deliveryStatus' | 'failureCount' | 'lastDeliveryAt' | 'lastSuccessfulBatchAt' | 'lastError' | 'lastTestAt' | 'lastTestResult'>
->;
+> & { failuresAdded?: number };
 
 export function toRecord(row: Selectable<SiemConfigsTable>): SiemConfigRecord {
   return {
@@ -154,17 +158,23 @@ export function siemConfigRepo(db: Kysely<Database>) {
     /** Delivery/test state change: does not bump version (workers need not reload). */
     async updateDeliveryState(id: string, patch: DeliveryStatePatch): Promise<void> {
       const row = patchToRow(patch);
-      if (Object.keys(row).length === 0) return;
-      await db.updateTable('siem_configs').set(row).where('id', '=', id).execute();
+      const added = patch.failuresAdded ?? 0;
+      if (Object.keys(row).length === 0 && added === 0) return;
+      await db
+        .updateTable('siem_configs')
+        .set((eb) => {
+          if (added === 0) return row;
+          if (patch.failureCount !== undefined) return { ...row, failure_count: patch.failureCount + added };
+          // Atomic: another writer's increment between a read and this write is never lost.
+          return { ...row, failure_count: eb('failure_count', '+', added) };
+        })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Increments failure_count atomically and records the error. */
-    async recordFailure(id: string, patch: Omit<DeliveryStatePatch, 'failureCount'>): Promise<void> {
-      await db
-        .updateTable('siem_configs')
-        .set((eb) => ({ ...patchToRow(patch), failure_count: eb('failure_count', '+', 1) }))
-        .where('id', '=', id)
-        .execute();
+    async recordFailure(id: string, patch: Omit<DeliveryStatePatch, 'failureCount' | 'failuresAdded'>): Promise<void> {
+      await this.updateDeliveryState(id, { ...patch, failuresAdded: 1 });
     },
 
     async delete(orgId: string, id: string): Promise<boolean> {

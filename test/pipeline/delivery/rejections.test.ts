@@ -63,6 +63,19 @@ describe('batches the SIEM rejects whole', () => {
     expect((await h.api('DELETE', `/v1/org/siem-configs/${id}`)).status).toBe(204);
   }, 60_000);
 
+  it('failed connection tests and failed deliveries add up in failure_count (neither overwrites the other)', async () => {
+    collector.respond = () => ({ status: 400, body: '{"error":"unknown field"}' });
+    const id = await h.createConfig({ connector_type: 'http', config: httpConfig(collector.url), batch_size: 1 });
+    await sendOne(id, 1); // the worker counts one failure...
+    const tested = await h.api('POST', `/v1/org/siem-configs/${id}/test`);
+    expect(tested.json).toMatchObject({ success: false });
+    expect((await h.getConfig(id)).failure_count).toBe(2); // ...a test one more...
+    expect((await sendOne(id, 3)).failure_count).toBe(3); // ...and the worker's next one is the third, not its second
+    collector.respond = undefined;
+    await sendOne(id, 0);
+    expect((await h.api('DELETE', `/v1/org/siem-configs/${id}`)).status).toBe(204);
+  }, 30_000);
+
   it('a rejection run is ended by a delivery: alternating rejections never degrade', async () => {
     let reject = true;
     collector.respond = () => (reject ? { status: 422, body: '{"error":"schema mismatch"}' } : undefined);
