@@ -53,6 +53,10 @@ export class ValidationError extends SiemError {
   }
 }
 
+/** A route that needs a JSON body got none (or an empty one). */
+export const bodyRequired = () =>
+  new ValidationError([{ loc: ['body'], msg: 'Field required: this request needs a JSON body', type: 'missing' }], 'A JSON body is required');
+
 export function describeIssues(issues: ValidationIssue[]): string {
   return issues
     .slice(0, 5)

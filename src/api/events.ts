@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ApiContext } from './context.ts';
+import { bodyRequired } from '../errors.ts';
 import type { IncomingMessage } from 'node:http';
 import { EVENTS_BODY_LIMIT, MAX_EVENTS_PER_REQUEST, readEventsBody, type EventsBodyFormat } from './events-body.ts';
 import type { PublishOptions } from '../pipeline/publish.ts';
@@ -75,6 +76,8 @@ export async function eventsRoutes(app: FastifyInstance, ctx: ApiContext): Promi
         },
       },
       async (request, reply) => {
+        // No Content-Type and no body: no parser ran.
+        if (request.body === undefined) throw bodyRequired();
         const body = request.body as RawEventsBody;
         const identity = request.identity!;
         // Events naming no organisation go to the token's; naming another needs a platform claim (the

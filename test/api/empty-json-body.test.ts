@@ -99,6 +99,16 @@ describe.each(storeBackends)('an empty JSON body on $name', (backend) => {
     expect(authos.json().error).toMatchObject({ code: 'SIEM_ERR_VALIDATION', message: 'A JSON body is required', details: [{ loc: ['body'], type: 'missing' }] });
   });
 
+  it('POST /v1/events without a body (no Content-Type at all, or an empty JSON one) says the body is missing', async () => {
+    const writer = { authorization: `Bearer ${await t.token({ scope: 'events:write' })}` };
+    const none = await t.service.app.inject({ method: 'POST', url: '/v1/events', headers: writer });
+    expect(none.statusCode, none.body).toBe(422);
+    expect(none.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Field required: this request needs a JSON body', type: 'missing' }] });
+    const empty = await emptyJson({ method: 'POST', url: '/v1/events', headers: writer });
+    expect(empty.statusCode, empty.body).toBeGreaterThanOrEqual(400);
+    expect(empty.statusCode).toBeLessThan(500);
+  });
+
   it('a body that is not JSON is still a decode error, and prototype keys are refused by name', async () => {
     const bad = await t.service.app.inject({ method: 'POST', url: '/v1/org/siem-configs', headers: { ...auth, 'content-type': 'application/json' }, payload: ' ' });
     expect(bad.statusCode).toBe(422);

@@ -8,7 +8,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { toIssues } from '../../connectors/shared/schema-issues.ts';
-import { SiemError, ValidationError, describeIssues, type ValidationIssue } from '../../errors.ts';
+import { SiemError, ValidationError, bodyRequired, describeIssues, type ValidationIssue } from '../../errors.ts';
 import { clientDisconnected, isClientDisconnect } from './client-errors.ts';
 
 export const isFastApiSurface = (url: string) => url.startsWith('/v1/');
@@ -48,7 +48,7 @@ function toSiemError(err: FastifyError | SiemError, request: FastifyRequest): Si
     const where = fe.validationContext ?? 'body';
     // No body (or an empty one) where the route needs one: say that, not "should be a valid object".
     if (where === 'body' && request.body == null) {
-      return new ValidationError([{ loc: ['body'], msg: 'Field required: this request needs a JSON body', type: 'missing' }], 'A JSON body is required');
+      return bodyRequired();
     }
     const issues: ValidationIssue[] = toIssues(fe.validation as unknown as ErrorObject[]).map((i) => ({
       loc: [where === 'params' ? 'path' : where === 'querystring' ? 'query' : where, ...i.path],
