@@ -32,9 +32,14 @@ export class ConnectionTester {
     this.now = deps.now ?? Date.now;
   }
 
-  /** 429 once the organisation used its tests for this minute. */
-  async checkRate(scope: string): Promise<void> {
-    const { count, resetAt } = await this.deps.rateLimits.hit(`test:${scope}`, 60_000, this.now());
+  /**
+   * 429 once the organisation (or, for a global connector, everyone) used its tests for this minute. The two
+   * kinds of budget have keys of their own: an org_id is any claim a token carries, so a shared form such as
+   * `test:<org_id or connector>` let an organisation named like a connector spend that connector's budget.
+   */
+  async checkRate(scope: { orgId: string } | { globalConnectorId: string }): Promise<void> {
+    const key = 'orgId' in scope ? `test:org:${scope.orgId}` : `test:global-connector:${scope.globalConnectorId}`;
+    const { count, resetAt } = await this.deps.rateLimits.hit(key, 60_000, this.now());
     if (count > this.deps.limitPerMinute) {
       const wait = Math.max(1, Math.ceil((resetAt - this.now()) / 1000));
       throw rateLimited(`Connection tests are limited to ${this.deps.limitPerMinute} a minute; retry in ${wait} s`, wait);

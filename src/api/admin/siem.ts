@@ -89,7 +89,7 @@ export async function adminSiemRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       const { connector_id: connectorId } = request.params;
       if (!ctx.registry.get(connectorId)) throw notFound(`Global connector ${connectorId} is not registered`);
       // Limited per connector: the point is to spare each SIEM, whoever asks.
-      await ctx.tester.checkRate(`global-connector:${connectorId}`);
+      await ctx.tester.checkRate({ globalConnectorId: connectorId });
       const result = await ctx.registry.test(connectorId);
       return { connector_id: result.connectorId, success: result.success, events_sent: result.eventsSent, error: result.error };
     },

@@ -33,8 +33,9 @@ const errors = { 401: FastApiError, 403: FastApiError, 404: FastApiError, 422: F
 export async function arbitexSiemConfigRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const tags = ['Per-org SIEM configs (Arbitex surface)'];
   const security = [{ bearerAuth: [] }];
-  const view = (r: SiemConfigRecord) =>
-    toArbitex(r, ctx.configs.decryptedConfig(r), { revealSecrets: ctx.settings.revealSecrets, warnings: ctx.configs.warnings(r) });
+  /** `saveWarnings`: what the egress policy doubts about a config just saved (never stored, so only in that answer). */
+  const view = (r: SiemConfigRecord, saveWarnings: readonly string[] = []) =>
+    toArbitex(r, ctx.configs.decryptedConfig(r), { revealSecrets: ctx.settings.revealSecrets, warnings: [...ctx.configs.warnings(r), ...saveWarnings] });
   const filtersOf = (f: CreateBody['filters'] | null | undefined) =>
     f ? { classUids: f.class_uids === undefined ? undefined : f.class_uids, minSeverity: f.min_severity_id === undefined ? undefined : f.min_severity_id } : undefined;
 
@@ -55,14 +56,14 @@ export async function arbitexSiemConfigRoutes(app: FastifyInstance, ctx: ApiCont
           filters: filtersOf(b.filters) as never,
         },
       );
-      return reply.code(201).send(view(record));
+      return reply.code(201).send(view(record, record.saveWarnings));
     },
   );
 
   app.get(
     '/v1/org/siem-configs',
     { onRequest: ctx.auth.orgAdmin, schema: { tags, security, summary: 'List SIEM configs, newest first', response: { 200: Type.Array(ArbitexConfig), ...errors } } },
-    async (request) => (await ctx.configs.list(orgIdentity(request).orgId)).map(view),
+    async (request) => (await ctx.configs.list(orgIdentity(request).orgId)).map((r) => view(r)),
   );
 
   app.get<{ Params: { config_id: string } }>(
@@ -92,7 +93,7 @@ export async function arbitexSiemConfigRoutes(app: FastifyInstance, ctx: ApiCont
           filters: filtersOf(b.filters) as never,
         },
       );
-      return view(updated);
+      return view(updated, updated.saveWarnings);
     },
   );
 
@@ -115,7 +116,7 @@ export async function arbitexSiemConfigRoutes(app: FastifyInstance, ctx: ApiCont
     async (request) => {
       const id = orgIdentity(request);
       const record = await ctx.configs.get(id.orgId, request.params.config_id);
-      await ctx.tester.checkRate(id.orgId);
+      await ctx.tester.checkRate({ orgId: id.orgId });
       const result = await testStoredConfig(ctx.configs, ctx.tester, record);
       return {
         config_id: record.id,

@@ -9,6 +9,7 @@ import { KEPT_ONLY_WHILE } from '../../siem-configs/secret-reentry.ts';
 import { connectorCatalog } from '../../connectors/catalog.ts';
 import { testStoredConfig } from '../../siem-configs/connection-test.ts';
 import type { ApiContext } from '../context.ts';
+import { WARNING_HEADER_DOC, sendWarnings } from './warning-headers.ts';
 import { orgIdentity, type OrgIdentity } from '../plugins/auth.ts';
 
 const Provider = Type.String({ description: `${Object.values(AUTHOS_PROVIDERS).join(', ')} (case-insensitive)`, maxLength: 32 });
@@ -61,6 +62,8 @@ const AuthosConfig = Type.Object({
   failure_count: Type.Integer(),
   created_at: IsoTime,
 });
+/** A create or update answer: the seed's body, and warnings about the saved config in `Warning` headers. */
+const AuthosConfigSaved = Type.Object(AuthosConfig.properties, { headers: WARNING_HEADER_DOC });
 const AuthosListItem = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -119,7 +122,7 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
 
   app.post<{ Params: { org_slug: string }; Body: Body }>(
     base,
-    { onRequest, schema: { tags, security, summary: 'Create SIEM config', params: OrgParams, body: CreateBody, response: { 201: AuthosConfig, ...errors } } },
+    { onRequest, schema: { tags, security, summary: 'Create SIEM config', params: OrgParams, body: CreateBody, response: { 201: AuthosConfigSaved, ...errors } } },
     async (request, reply) => {
       const id = orgIdentity(request);
       const b = request.body;
@@ -134,6 +137,7 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
       const record = await withAuthosErrors(() =>
         ctx.configs.create(actor(id), { name: b.name, connectorType: type, config, batchSize: b.batch_size }),
       );
+      sendWarnings(reply, record.saveWarnings);
       return reply.code(201).send(toAuthos(record, ctx.configs.decryptedConfig(record)));
     },
   );
@@ -161,8 +165,8 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
 
   app.put<{ Params: { org_slug: string; config_id: string }; Body: Body }>(
     `${base}/:config_id`,
-    { onRequest, schema: { tags, security, summary: 'Update SIEM config (only the fields given)', params: ConfigParams, body: UpdateBody, response: { 200: AuthosConfig, ...errors } } },
-    async (request) => {
+    { onRequest, schema: { tags, security, summary: 'Update SIEM config (only the fields given)', params: ConfigParams, body: UpdateBody, response: { 200: AuthosConfigSaved, ...errors } } },
+    async (request, reply) => {
       const id = orgIdentity(request);
       const b = request.body;
       const current = await ctx.configs.get(id.orgId, request.params.config_id);
@@ -199,6 +203,7 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
           enabled: b.enabled,
         }),
       );
+      sendWarnings(reply, updated.saveWarnings);
       return toAuthos(updated, ctx.configs.decryptedConfig(updated));
     },
   );
@@ -227,7 +232,7 @@ export async function authosSiemConfigRoutes(app: FastifyInstance, ctx: ApiConte
     async (request) => {
       const id = orgIdentity(request);
       const record = await ctx.configs.get(id.orgId, request.params.config_id);
-      await ctx.tester.checkRate(id.orgId);
+      await ctx.tester.checkRate({ orgId: id.orgId });
       const result = await testStoredConfig(ctx.configs, ctx.tester, record);
       return { success: result.success, message: result.message };
     },
