@@ -111,7 +111,7 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
   const connectorDeps = createConnectorDeps({ egressAllow: parseEgressAllow(settings.egressAllow), resolver: opts.resolver, logger, now });
   const repo = siemConfigRepo(store.db);
   const orgs = organizationRepo(store.db);
-  const configs = new SiemConfigService({ repo, audit: auditRepo(store.db), box, now });
+  const configs = new SiemConfigService({ repo, audit: auditRepo(store.db), box, egress: connectorDeps.egress, now });
   const instanceId = randomUUID();
   if (settings.role === 'api' && !store.capabilities.multiInstance) {
     logger.warn('role api on the embedded store: this process delivers nothing, and no other instance can share this store');

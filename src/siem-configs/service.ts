@@ -5,11 +5,13 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { connectorCatalog, isConnectorType } from '../connectors/catalog.ts';
-import type { ConnectorType } from '../connectors/shared/types.ts';
+import type { ConnectorDefinition, ConnectorType } from '../connectors/shared/types.ts';
 import { ValidationError, notFound } from '../errors.ts';
+import type { EgressGuard } from '../security/egress-guard.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { AuditEntry, AuditRepo } from '../store/repos/audit.ts';
 import type { SiemConfigPatch, SiemConfigRecord, SiemConfigRepo } from '../store/repos/siem-configs.ts';
+import { precheckEgress } from './egress-precheck.ts';
 import { explainKeptSecrets, resolveSecrets } from './secret-reentry.ts';
 import { decryptSecrets, describeUnavailable, encryptSecrets, type OpenedConfig } from './secrets.ts';
 import { validateConnectorConfig } from './validation.ts';
@@ -54,8 +56,16 @@ export interface SiemConfigServiceDeps {
   repo: SiemConfigRepo;
   audit: AuditRepo;
   box: SecretBox;
+  /** Checks a saved config's targets against the egress policy (egress-precheck.ts); absent: no check. */
+  egress?: EgressGuard;
   now?: () => number;
 }
+
+/**
+ * A created or updated config, with what the egress policy doubts about its targets: said in the answer to the
+ * save, never stored.
+ */
+export type SavedConfig = SiemConfigRecord & { saveWarnings: string[] };
 
 export class SiemConfigService {
   /** Emits 'change' (ConfigChange) after every committed create/update/delete. */
@@ -97,10 +107,11 @@ export class SiemConfigService {
     return [...unavailable, ...(def?.warnings?.(r.config) ?? [])];
   }
 
-  async create(actor: Actor, input: CreateConfigInput): Promise<SiemConfigRecord> {
+  async create(actor: Actor, input: CreateConfigInput): Promise<SavedConfig> {
     assertWellFormedName(input.name);
     const config = prepareConfig(input.connectorType, input.config, undefined);
     const def = connectorCatalog[input.connectorType];
+    const warnings = await this.precheckEgress(def, config);
     const now = this.now();
     const id = randomUUID();
     const enabled = input.enabled ?? true;
@@ -135,10 +146,10 @@ export class SiemConfigService {
       at: now,
     });
     this.changes.emit('change', { kind: 'created', id, orgId: actor.orgId } satisfies ConfigChange);
-    return record;
+    return { ...record, saveWarnings: warnings };
   }
 
-  async update(actor: Actor, id: string, input: UpdateConfigInput): Promise<SiemConfigRecord> {
+  async update(actor: Actor, id: string, input: UpdateConfigInput): Promise<SavedConfig> {
     const current = await this.get(actor.orgId, id);
     const type = input.connectorType ?? (current.connectorType as ConnectorType);
     const typeChanged = type !== current.connectorType;
@@ -149,6 +160,7 @@ export class SiemConfigService {
     }
     const changed: string[] = [];
     const patch: SiemConfigPatch = {};
+    let warnings: string[] = [];
     if (input.name !== undefined && input.name !== current.name) (patch.name = input.name), changed.push('name');
     if (typeChanged) (patch.connectorType = type), changed.push('connector_type');
     if (input.batchSize !== undefined && input.batchSize !== current.batchSize) (patch.batchSize = input.batchSize), changed.push('batch_size');
@@ -172,6 +184,8 @@ export class SiemConfigService {
       // An undecryptable secret replaced or removed is a change even though its old value is unknown.
       for (const u of stored?.unavailable ?? []) if (!configChanged.includes(u.field)) configChanged.push(u.field);
       if (configChanged.length > 0 || typeChanged) {
+        // Only a new destination deserves a new verdict (an old config's target is not checked again on every edit).
+        if (typeChanged || configChanged.some((k) => def.destinationFields.includes(k))) warnings = await this.precheckEgress(def, config);
         patch.config = encryptSecrets(def, id, config, this.deps.box);
         changed.push(...configChanged.map((k) => `config.${k}`));
         // A new config deserves a fresh verdict: the next delivery or test decides its health.
@@ -183,14 +197,22 @@ export class SiemConfigService {
       patch.deliveryStatus = input.enabled ? 'healthy' : 'paused';
       changed.push('enabled');
     }
-    if (changed.length === 0) return current;
+    if (changed.length === 0) return { ...current, saveWarnings: warnings };
     const now = this.now();
     const updated = await this.deps.repo.update(actor.orgId, id, patch, now);
     if (!updated) throw notFound('SIEM config not found');
     const action = changed.length === 1 && changed[0] === 'enabled' ? (input.enabled ? 'enable' : 'disable') : 'update';
     await this.deps.audit.record({ configId: id, orgId: actor.orgId, actor: actor.sub, action, changedFields: changed, at: now });
     this.changes.emit('change', { kind: 'updated', id, orgId: actor.orgId } satisfies ConfigChange);
-    return updated;
+    return { ...updated, saveWarnings: warnings };
+  }
+
+  /** 422 naming the field when the egress policy refuses a target for certain; its doubts as warnings. */
+  private async precheckEgress(def: ConnectorDefinition<any>, config: Record<string, unknown>): Promise<string[]> {
+    if (!this.deps.egress) return [];
+    const { issues, warnings } = await precheckEgress(this.deps.egress, def, config);
+    if (issues.length > 0) throw new ValidationError(issues);
+    return warnings;
   }
 
   async delete(actor: Actor, id: string): Promise<void> {

@@ -250,13 +250,19 @@ describe.each(storeBackends)('egress refusal on $name', (backend) => {
   let target: LoopbackServer;
   const dir = tempDir();
 
+  // The config is saved while its name resolves to a public address (saving refuses a target already refused);
+  // then its DNS answer turns to loopback, and the test must say why it refuses to connect.
+  let answer = '93.184.216.34';
   beforeAll(async () => {
     target = await startLoopbackServer((_req, res) => res.writeHead(200).end('{"text":"Success","code":0}'));
     const file = join(dir, 'connectors.json');
-    const config = { url: `http://127.0.0.1:${target.port}`, token: SPLUNK_TOKEN };
+    const config = { url: `https://rebind.test:${target.port}`, token: SPLUNK_TOKEN };
     writeFileSync(file, JSON.stringify({ connectors: [{ connector_id: 'loopback', display_name: 'Loopback', connector_type: 'splunk_hec', config }] }));
-    // No SIEM_EGRESS_ALLOW: loopback and plain http are refused.
-    t = await startTestService(backend, { settings: { egressAllow: undefined, connectorsFile: file } });
+    // No SIEM_EGRESS_ALLOW: loopback is refused.
+    t = await startTestService(backend, {
+      settings: { egressAllow: undefined, connectorsFile: file },
+      service: { resolver: async () => [{ address: answer, family: 4 }] },
+    });
   });
   afterAll(async () => {
     await t?.dispose();
@@ -268,11 +274,12 @@ describe.each(storeBackends)('egress refusal on $name', (backend) => {
     const admin = await t.token({ orgId: 'org-egress', orgSlug: 'egress', role: 'admin' });
     const call = (url: string, token: string, payload?: unknown) =>
       t.service.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as never });
-    const created = (await call('/v1/org/siem-configs', admin, { connector_type: 'splunk_hec', config: { url: `http://127.0.0.1:${target.port}`, token: SPLUNK_TOKEN } })).json();
+    const created = (await call('/v1/org/siem-configs', admin, { connector_type: 'splunk_hec', config: { url: `https://rebind.test:${target.port}`, token: SPLUNK_TOKEN } })).json();
+    answer = '127.0.0.1';
 
     const arbitex = (await call(`/v1/org/siem-configs/${created.id}/test`, admin)).json();
     expect(arbitex).toMatchObject({ success: false, events_sent: 0 });
-    expect(arbitex.error).toMatch(/refused egress to .*127\.0\.0\.1.*SIEM_EGRESS_ALLOW/);
+    expect(arbitex.error).toBe('refused egress to 127.0.0.1 (loopback, RFC 1122) for host rebind.test; set SIEM_EGRESS_ALLOW to allow it');
     expect(arbitex.error).not.toContain(SPLUNK_TOKEN);
 
     const authos = (await call(`/api/organizations/egress/siem-configs/${created.id}/test`, admin)).json();
