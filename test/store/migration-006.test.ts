@@ -10,6 +10,7 @@ import { siemConfigRepo } from '../../src/store/repos/siem-configs.ts';
 import { storeBackends, type TestStore } from '../helpers/stores.ts';
 
 const upTo005 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '006'));
+const upTo006 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '007'));
 
 describe.each(storeBackends)('migration 006 on $name', (backend) => {
   let store: TestStore;
@@ -30,7 +31,7 @@ describe.each(storeBackends)('migration 006 on $name', (backend) => {
       })
       .execute();
 
-    expect((await runMigrations(store.adapter)).applied).toEqual(['006-test-results']);
+    expect((await runMigrations(store.adapter, upTo006)).applied).toEqual(['006-test-results']);
     const repo = siemConfigRepo(store.adapter.db);
     expect(await repo.getById('cfg-1')).toMatchObject({ lastDeliveryAt: 1000, lastSuccessfulBatchAt: 1000, lastTestAt: null, lastTestResult: null });
 
