@@ -86,24 +86,6 @@ export function bytesEqual(src: Uint8Array, from: number, to: number, name: Uint
   return true;
 }
 
-/** Whether bytes [from, to) contain `needle`. */
-export function containsBytes(src: Uint8Array, from: number, to: number, needle: Uint8Array): boolean {
-  const m = needle.length;
-  if (m === 0 || to - from < m) return false;
-  if (to - from > 512) {
-    // Long free text (raw_data): the native search beats a byte loop.
-    return Buffer.from(src.buffer, src.byteOffset + from, to - from).indexOf(needle) >= 0;
-  }
-  const first = needle[0];
-  for (let i = from, last = to - m; i <= last; i++) {
-    if (src[i] !== first) continue;
-    let j = 1;
-    while (j < m && src[i + j] === needle[j]) j++;
-    if (j === m) return true;
-  }
-  return false;
-}
-
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export function utf8Text(src: Uint8Array, from: number, to: number): string {
