@@ -1,24 +1,24 @@
 /**
  * Applies a TransformPlan to one event's JSON bytes in a single pass, without parsing the event: values the plan
- * does not name are skipped byte by byte and copied as they are; the output is the input's unchanged byte
- * ranges with the replaced values between them (compact separators where members were removed). An event the
- * plan leaves unchanged is returned as the same array.
+ * does not name are skipped byte by byte; the output is the input with a few edits (a value replaced, a member
+ * and its separator removed), copied in one go at the end. An event the plan leaves unchanged is returned as the
+ * same array.
  *
  * Free text (top-level raw_data, message, status_detail, and the strings under unmapped) is remembered while
  * walking and scrubbed at the end, once every removed or rewritten value is known (raw_data often comes before
  * the fields it quotes). See free-text-scrub.ts.
  *
- * Recursion follows the plan's trees only (at most one level per path segment); everything below them —
- * skipping, rewriting a whole subtree, scanning free text — is iterative, so no nesting depth can overflow.
+ * Recursion follows the plan's tree only (at most one level per path segment); everything below it — skipping,
+ * rewriting a whole subtree, scanning free text — is iterative, so no nesting depth can overflow.
  */
-import { ScrubSet, MIN_SCRUB_LENGTH } from './free-text-scrub.ts';
+import { allocateBytes } from './byte-slab.ts';
+import { ScrubSet } from './free-text-scrub.ts';
 import {
   BACKSLASH,
   bytesEqual,
   COLON,
   COMMA,
   decodeJsonString,
-  hasByte,
   isWhitespace,
   LBRACE,
   LBRACKET,
@@ -32,14 +32,17 @@ import {
   skipWhitespace,
   utf8Text,
 } from './json-bytes.ts';
-import { NO_OPS, type KeepNode, type NamedChild, type PlanNode, type RewriteOp, type TransformPlan, type ValueOps } from './transform-plan.ts';
+import { NO_OPS, type PlanMember, type PlanNode, type RewriteOp, type TransformPlan, type ValueOps } from './transform-plan.ts';
 
-/** Rewrites one scalar: its JSON text and decoded value in, the replacement string out. */
+/** Rewrites one scalar: the op and the decoded value in, the replacement string out. */
 export type ScalarRewrite = (op: RewriteOp, value: string | number | boolean) => string;
 
-const FREE_TEXT_KEYS = ['raw_data', 'message', 'status_detail', 'unmapped'].map((k) => Buffer.from(k, 'utf8'));
-const COMMA_BYTES = Uint8Array.of(COMMA);
+interface CachedRewrite {
+  json: Uint8Array;
+  text: string;
+}
 const CHAIN_CACHE_LIMIT = 4096;
+const EMPTY = new Uint8Array(0);
 
 /** Subtree scan modes (scan()). */
 const REWRITE = 1;
@@ -49,16 +52,16 @@ const COLLECT = 3;
 export class EventRewriter {
   // Per-event state, reset by rewrite(): an instance serves one stream on one thread, one event at a time.
   private src: Uint8Array = EMPTY;
-  /** The output: source ranges [start, end) and, where `end` is -1, `bytes[k]` instead. */
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private bytes: (Uint8Array | undefined)[] = [];
-  private cursor = 0;
-  private edited = false;
-  private freeText: number[] = [];
+  /** Edits in source order, never overlapping: bytes [start, end) become `bytes` (EMPTY: removed). */
+  private readonly editStarts: number[] = [];
+  private readonly editEnds: number[] = [];
+  private readonly editBytes: Uint8Array[] = [];
+  /** Free-text string tokens [start, end), in source order. */
+  private readonly freeStarts: number[] = [];
+  private readonly freeEnds: number[] = [];
   private readonly scrub: ScrubSet;
-  /** Per rewrite chain: original scalar text → replacement JSON bytes and text. */
-  private readonly chainCache = new Map<string, Map<string, { json: Uint8Array; text: string }>>();
+  /** Per rewrite chain: original scalar → replacement JSON bytes and text. */
+  private readonly chainCache = new Map<string, { strings: Map<string, CachedRewrite>; others: Map<string, CachedRewrite> }>();
 
   constructor(
     private readonly plan: TransformPlan,
@@ -72,190 +75,185 @@ export class EventRewriter {
     // A Buffer view (no copy): its toString decodes short strings faster than a TextDecoder.
     const src = input instanceof Buffer ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     this.src = src;
-    this.starts = [];
-    this.ends = [];
-    this.bytes = [];
-    this.cursor = 0;
-    this.edited = false;
-    this.freeText = [];
-    this.scrub.clear();
+    this.editStarts.length = 0;
+    this.editEnds.length = 0;
+    this.editBytes.length = 0;
+    this.freeStarts.length = 0;
+    this.freeEnds.length = 0;
+    this.scrub.reset(src);
     try {
       const start = skipWhitespace(src, 0);
       if (src[start] !== LBRACE) throw new MalformedJsonError(start);
-      const end = this.walkObject(start, this.plan.root, NO_OPS, this.plan.keep, false, true);
+      const end = this.walkObject(start, this.plan.root);
       if (skipWhitespace(src, end) !== src.length) throw new MalformedJsonError(end);
-      if (this.scrub.size > 0) this.scrubFreeText();
-      if (!this.edited) return input;
-      this.copyTo(src.length);
-      return this.concat();
+      if (this.scrub.size > 0 && this.freeStarts.length > 0) this.scrubFreeText();
+      return this.editStarts.length === 0 ? input : this.applyEdits();
     } finally {
       this.src = EMPTY;
-      this.bytes = [];
+      this.editBytes.length = 0;
+      this.scrub.reset(EMPTY);
     }
   }
 
   // --- output ---
 
-  private copyTo(pos: number): void {
-    if (pos > this.cursor) {
-      this.starts.push(this.cursor);
-      this.ends.push(pos);
-      this.bytes.push(undefined);
-    }
-    this.cursor = pos;
+  private edit(start: number, end: number, bytes: Uint8Array): void {
+    this.editStarts.push(start);
+    this.editEnds.push(end);
+    this.editBytes.push(bytes);
   }
 
-  private push(bytes: Uint8Array): void {
-    this.starts.push(0);
-    this.ends.push(-1);
-    this.bytes.push(bytes);
-  }
-
-  private concat(): Uint8Array {
-    const { starts, ends, bytes, src } = this;
-    let length = 0;
-    for (let k = 0; k < starts.length; k++) length += ends[k]! < 0 ? bytes[k]!.length : ends[k]! - starts[k]!;
-    const out = Buffer.allocUnsafe(length);
+  private applyEdits(): Uint8Array {
+    const { editStarts: starts, editEnds: ends, editBytes: bytes, src } = this;
+    let length = src.length;
+    for (let k = 0; k < starts.length; k++) length += bytes[k]!.length - (ends[k]! - starts[k]!);
+    const out = allocateBytes(length);
+    // Views of a plain Uint8Array: a Buffer's subarray() builds a Buffer, which costs more.
+    const plain = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
     let at = 0;
-    for (let k = 0; k < starts.length; k++) {
-      const end = ends[k]!;
-      if (end < 0) {
-        const b = bytes[k]!;
+    let from = 0;
+    for (let k = 0; k <= starts.length; k++) {
+      const to = k < starts.length ? starts[k]! : src.length;
+      if (to - from > 24) {
+        out.set(plain.subarray(from, to), at);
+        at += to - from;
+      } else {
+        for (let i = from; i < to; i++) out[at++] = src[i]!;
+      }
+      if (k === starts.length) break;
+      const b = bytes[k]!;
+      if (b.length > 0) {
         out.set(b, at);
         at += b.length;
-      } else {
-        const start = starts[k]!;
-        if (end - start > 64) {
-          out.set(src.subarray(start, end), at);
-          at += end - start;
-        } else {
-          // Short ranges by hand: a subarray view costs more than copying a few bytes.
-          for (let i = start; i < end; i++) out[at++] = src[i]!;
-        }
       }
+      from = ends[k]!;
     }
     return out;
   }
 
-  private skipTo(pos: number): void {
-    this.cursor = pos;
-  }
-
-  private replace(start: number, end: number, bytes: Uint8Array): void {
-    this.copyTo(start);
-    this.push(bytes);
-    this.cursor = end;
-    this.edited = true;
-  }
-
   // --- walking the plan ---
 
-  private walkValue(pos: number, node: PlanNode | undefined, ops: ValueOps, keep: KeepNode | undefined, free: boolean): number {
-    if (node === undefined && keep === undefined) {
+  /** The value at `pos`, under `node` when the plan names it, else under its parent's ops and free-text flag. */
+  private walkValue(pos: number, node: PlanNode | undefined, ops: ValueOps, free: boolean): number {
+    if (node === undefined) {
       if (ops.rewrites.length > 0) return this.scan(pos, REWRITE, ops);
       return free ? this.scan(pos, FREE_TEXT, ops) : skipValue(this.src, pos);
     }
     const c = this.src[pos];
-    if (c === LBRACE) return this.walkObject(pos, node, ops, keep, free, false);
-    if (c === LBRACKET) return this.walkArray(pos, node, ops, keep, free);
+    if (c === LBRACE) {
+      if (node.hasMembers || node.partialKeep) return this.walkObject(pos, node);
+      return this.walkValue(pos, undefined, node.ops, node.free);
+    }
+    if (c === LBRACKET) {
+      if (node.element !== undefined || node.removeElements) return this.walkArray(pos, node);
+      return this.walkValue(pos, undefined, node.ops, node.free);
+    }
     const end = c === QUOTE ? skipString(this.src, pos) : skipScalar(this.src, pos);
-    if (ops.rewrites.length > 0) this.rewriteAt(pos, end, ops);
-    else if (free && c === QUOTE) this.markFreeText(pos, end);
+    if (node.ops.rewrites.length > 0) this.rewriteAt(pos, end, node.ops);
+    else if (node.free && c === QUOTE) this.markFreeText(pos, end);
     return end;
   }
 
-  private walkObject(pos: number, node: PlanNode | undefined, ops: ValueOps, keep: KeepNode | undefined, free: boolean, root: boolean): number {
+  /**
+   * Removing members: one after a kept member goes with the separator before it ([end of the kept one, its
+   * end)); a run of members before the first kept one goes with the separator after it ([its start, the kept
+   * one's start)), or, when none is kept, everything between the braces.
+   */
+  private walkObject(pos: number, node: PlanNode): number {
     const src = this.src;
-    const rebuild = keep !== undefined || (node !== undefined && node.removesChildren);
-    const freeKeys = root && this.plan.scrubs;
-    let i = skipWhitespace(src, pos + 1);
+    const n = src.length;
+    const partial = node.partialKeep;
+    let i = pos + 1;
+    if (isWhitespace(src[i])) i = skipWhitespace(src, i);
     if (src[i] === RBRACE) return i + 1;
-    if (rebuild) this.copyTo(pos + 1);
-    let kept = 0;
+    let keptEnd = -1;
+    let leadingRemoved = -1;
     for (;;) {
       if (src[i] !== QUOTE) throw new MalformedJsonError(i);
       const memberStart = i;
-      const keyEnd = skipString(src, i);
-      const escaped = hasByte(src, BACKSLASH, i + 1, keyEnd - 1);
-      i = skipWhitespace(src, keyEnd);
-      if (src[i] !== COLON) throw new MalformedJsonError(i);
-      const valueStart = skipWhitespace(src, i + 1);
-
-      const childNode = node === undefined ? undefined : findChild(node.children, src, memberStart, keyEnd, escaped);
-      const childOps = childNode ? childNode.ops : ops;
-      let childKeep: KeepNode | undefined;
-      let removed = childOps.drop;
-      if (keep !== undefined && !removed) {
-        const k = findChild(keep.children, src, memberStart, keyEnd, escaped);
-        if (k === undefined) removed = true;
-        else if (!k.full) {
-          childKeep = k;
-          // A scalar cannot hold the attributes that are kept below it.
-          const v = src[valueStart];
-          if (v !== LBRACE && v !== LBRACKET) removed = true;
+      // The key, read here: every member of a named object passes through this loop.
+      let escaped = false;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const b = src[j];
+        if (b === QUOTE) break;
+        if (b === BACKSLASH) {
+          escaped = true;
+          j++;
         }
       }
-      const childFree = free || (freeKeys && isFreeTextKey(src, memberStart, keyEnd, escaped));
+      if (j >= n) throw new MalformedJsonError(n);
+      i = j + 1;
+      if (src[i] !== COLON) {
+        i = skipWhitespace(src, i);
+        if (src[i] !== COLON) throw new MalformedJsonError(i);
+      }
+      let valueStart = i + 1;
+      if (isWhitespace(src[valueStart])) valueStart = skipWhitespace(src, valueStart);
 
+      const member = escaped ? findEscaped(node, src, memberStart, j + 1) : findMember(node, src, memberStart + 1, j);
+      const child = member?.node;
       let valueEnd: number;
+      const removed =
+        child !== undefined
+          ? child.ops.drop || (child.partialKeep && src[valueStart] !== LBRACE && src[valueStart] !== LBRACKET)
+          : partial;
       if (removed) {
-        if (!rebuild) throw new Error('transform plan: a member is removed from a container that is not rebuilt');
-        valueEnd = childOps.drop ? this.scan(valueStart, COLLECT, NO_OPS) : skipValue(src, valueStart);
-        this.skipTo(valueEnd);
-        this.edited = true;
+        valueEnd = child !== undefined && child.ops.drop ? this.scan(valueStart, COLLECT, NO_OPS) : skipValue(src, valueStart);
+        if (keptEnd >= 0) {
+          this.edit(keptEnd, valueEnd, EMPTY);
+          keptEnd = valueEnd;
+        } else if (leadingRemoved < 0) leadingRemoved = memberStart;
       } else {
-        if (rebuild) {
-          this.skipTo(memberStart);
-          if (kept > 0) this.push(COMMA_BYTES);
+        if (leadingRemoved >= 0) {
+          this.edit(leadingRemoved, memberStart, EMPTY);
+          leadingRemoved = -1;
         }
-        valueEnd = this.walkValue(valueStart, childNode, childOps, childKeep, childFree);
-        if (rebuild) this.copyTo(valueEnd);
-        kept++;
+        valueEnd = this.walkValue(valueStart, child, node.ops, node.free);
+        keptEnd = valueEnd;
       }
-      i = skipWhitespace(src, valueEnd);
+      i = valueEnd;
+      if (isWhitespace(src[i])) i = skipWhitespace(src, i);
       if (src[i] === COMMA) {
-        i = skipWhitespace(src, i + 1);
+        i++;
+        if (isWhitespace(src[i])) i = skipWhitespace(src, i);
         continue;
       }
       if (src[i] !== RBRACE) throw new MalformedJsonError(i);
-      if (rebuild) this.skipTo(i);
+      if (leadingRemoved >= 0) this.edit(leadingRemoved, i, EMPTY);
       return i + 1;
     }
   }
 
-  private walkArray(pos: number, node: PlanNode | undefined, ops: ValueOps, keep: KeepNode | undefined, free: boolean): number {
+  /** Removing elements as walkObject removes members. */
+  private walkArray(pos: number, node: PlanNode): number {
     const src = this.src;
-    const elementNode = node?.element;
-    const elementOps = elementNode ? elementNode.ops : ops;
-    // Under a partial keep, only `name[]` paths keep elements; `name.x` does not reach into an array.
-    const elementKeep = keep === undefined ? undefined : keep.element;
-    const removeAll = elementOps.drop || (keep !== undefined && elementKeep === undefined);
-    const partialElements = elementKeep !== undefined && !elementKeep.full ? elementKeep : undefined;
-    const rebuild = removeAll || partialElements !== undefined;
+    const element = node.element;
+    const elementOps = element ? element.ops : node.ops;
+    const removeAll = node.removeElements || elementOps.drop;
+    const partialElements = element !== undefined && element.partialKeep;
     let i = skipWhitespace(src, pos + 1);
     if (src[i] === RBRACKET) return i + 1;
-    if (rebuild) this.copyTo(pos + 1);
-    let kept = 0;
+    let keptEnd = -1;
+    let leadingRemoved = -1;
     for (;;) {
       const elementStart = i;
-      let removed = removeAll;
-      if (!removed && partialElements !== undefined) {
-        const v = src[elementStart];
-        if (v !== LBRACE && v !== LBRACKET) removed = true;
-      }
+      // A scalar cannot hold the attributes kept below it.
+      const removed = removeAll || (partialElements && src[elementStart] !== LBRACE && src[elementStart] !== LBRACKET);
       let elementEnd: number;
       if (removed) {
         elementEnd = elementOps.drop ? this.scan(elementStart, COLLECT, NO_OPS) : skipValue(src, elementStart);
-        this.skipTo(elementEnd);
-        this.edited = true;
+        if (keptEnd >= 0) {
+          this.edit(keptEnd, elementEnd, EMPTY);
+          keptEnd = elementEnd;
+        } else if (leadingRemoved < 0) leadingRemoved = elementStart;
       } else {
-        if (rebuild) {
-          this.skipTo(elementStart);
-          if (kept > 0) this.push(COMMA_BYTES);
+        if (leadingRemoved >= 0) {
+          this.edit(leadingRemoved, elementStart, EMPTY);
+          leadingRemoved = -1;
         }
-        elementEnd = this.walkValue(elementStart, elementNode, elementOps, partialElements, free);
-        if (rebuild) this.copyTo(elementEnd);
-        kept++;
+        elementEnd = this.walkValue(elementStart, element, node.ops, node.free);
+        keptEnd = elementEnd;
       }
       i = skipWhitespace(src, elementEnd);
       if (src[i] === COMMA) {
@@ -263,7 +261,7 @@ export class EventRewriter {
         continue;
       }
       if (src[i] !== RBRACKET) throw new MalformedJsonError(i);
-      if (rebuild) this.skipTo(i);
+      if (leadingRemoved >= 0) this.edit(leadingRemoved, i, EMPTY);
       return i + 1;
     }
   }
@@ -309,73 +307,86 @@ export class EventRewriter {
     const src = this.src;
     const c = src[start];
     if (c === 0x6e /* null */) return;
-    const original = c === QUOTE ? decodeJsonString(src, start, end) : utf8Text(src, start, end);
-    let cache = this.chainCache.get(ops.chain);
-    if (!cache) this.chainCache.set(ops.chain, (cache = new Map()));
+    const isString = c === QUOTE;
+    const original = isString ? decodeJsonString(src, start, end) : utf8Text(src, start, end);
+    let caches = this.chainCache.get(ops.chain);
+    if (!caches) this.chainCache.set(ops.chain, (caches = { strings: new Map(), others: new Map() }));
     // Strings and other scalars with the same text (`"1"` and `1`) are different values.
-    const cacheKey = c === QUOTE ? `s${original}` : `v${original}`;
-    let hit = cache.get(cacheKey);
+    const cache = isString ? caches.strings : caches.others;
+    let hit = cache.get(original);
     if (!hit) {
-      let value: string | number | boolean = c === QUOTE ? original : c === 0x74 ? true : c === 0x66 ? false : Number(original);
+      let value: string | number | boolean = isString ? original : c === 0x74 ? true : c === 0x66 ? false : Number(original);
       for (const op of ops.rewrites) value = this.rewriteScalar(op, value);
       const text = String(value);
       hit = { json: Buffer.from(JSON.stringify(text), 'utf8'), text };
       if (cache.size >= CHAIN_CACHE_LIMIT) cache.clear();
-      cache.set(cacheKey, hit);
+      cache.set(original, hit);
     }
-    this.replace(start, end, hit.json);
-    if (c !== 0x74 && c !== 0x66) this.scrub.add(original, hit.text);
+    this.edit(start, end, hit.json);
+    if (c !== 0x74 && c !== 0x66) this.scrub.addToken(start, end, hit.text);
   }
 
   private collectRemoved(start: number, end: number): void {
-    const src = this.src;
-    const c = src[start];
+    const c = this.src[start];
     if (c === 0x74 || c === 0x66 || c === 0x6e) return; // true, false, null: no text worth finding
-    if (end - start < MIN_SCRUB_LENGTH) return;
-    this.scrub.add(c === QUOTE ? decodeJsonString(src, start, end) : utf8Text(src, start, end), this.marker);
+    this.scrub.addToken(start, end, this.marker);
   }
 
-  /** A free-text string becomes its own output range, so that scrubFreeText() can replace it. */
   private markFreeText(start: number, end: number): void {
-    this.copyTo(start);
-    this.freeText.push(this.starts.length);
-    this.copyTo(end);
+    this.freeStarts.push(start);
+    this.freeEnds.push(end);
   }
 
+  /** Merges the scrubbed free-text tokens into the edits (both are in source order and never overlap). */
   private scrubFreeText(): void {
-    for (const k of this.freeText) {
-      const scrubbed = this.scrub.scrubToken(this.src, this.starts[k]!, this.ends[k]!);
-      if (scrubbed) {
-        this.ends[k] = -1;
-        this.bytes[k] = scrubbed;
-        this.edited = true;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const bytes: Uint8Array[] = [];
+    for (let k = 0; k < this.freeStarts.length; k++) {
+      const scrubbed = this.scrub.scrubToken(this.freeStarts[k]!, this.freeEnds[k]!);
+      if (!scrubbed) continue;
+      starts.push(this.freeStarts[k]!);
+      ends.push(this.freeEnds[k]!);
+      bytes.push(scrubbed);
+    }
+    if (starts.length === 0) return;
+    const mergedStarts: number[] = [];
+    const mergedEnds: number[] = [];
+    const mergedBytes: Uint8Array[] = [];
+    let a = 0;
+    let b = 0;
+    const es = this.editStarts;
+    while (a < es.length || b < starts.length) {
+      if (b >= starts.length || (a < es.length && es[a]! < starts[b]!)) {
+        mergedStarts.push(es[a]!);
+        mergedEnds.push(this.editEnds[a]!);
+        mergedBytes.push(this.editBytes[a]!);
+        a++;
+      } else {
+        mergedStarts.push(starts[b]!);
+        mergedEnds.push(ends[b]!);
+        mergedBytes.push(bytes[b]!);
+        b++;
       }
     }
+    this.editStarts.splice(0, es.length, ...mergedStarts);
+    this.editEnds.splice(0, this.editEnds.length, ...mergedEnds);
+    this.editBytes.splice(0, this.editBytes.length, ...mergedBytes);
   }
 }
 
-const EMPTY = new Uint8Array(0);
-
-function findChild<N>(children: readonly NamedChild<N>[], src: Uint8Array, keyStart: number, keyEnd: number, escaped: boolean): N | undefined {
-  if (children.length === 0) return undefined;
-  if (escaped) {
-    // A key written with escapes (`"us\u0065r"`) is the same key: compare decoded, or it would slip past.
-    const key = decodeJsonString(src, keyStart, keyEnd);
-    for (const c of children) if (c.name === key) return c.node;
-    return undefined;
-  }
-  for (let i = 0; i < children.length; i++) {
-    const c = children[i]!;
-    if (bytesEqual(src, keyStart + 1, keyEnd - 1, c.nameBytes)) return c.node;
+function findMember(node: PlanNode, src: Uint8Array, from: number, to: number): PlanMember | undefined {
+  const candidates = node.byLength[to - from];
+  if (candidates === undefined) return undefined;
+  for (let k = 0; k < candidates.length; k++) {
+    const m = candidates[k]!;
+    if (bytesEqual(src, from, to, m.nameBytes)) return m;
   }
   return undefined;
 }
 
-function isFreeTextKey(src: Uint8Array, keyStart: number, keyEnd: number, escaped: boolean): boolean {
-  if (escaped) {
-    const key = decodeJsonString(src, keyStart, keyEnd);
-    return FREE_TEXT_KEYS.some((k) => Buffer.from(key, 'utf8').equals(k));
-  }
-  for (const k of FREE_TEXT_KEYS) if (bytesEqual(src, keyStart + 1, keyEnd - 1, k)) return true;
-  return false;
+/** A key written with escapes (`"us\u0065r"`) is the same key: compare it decoded, or it would slip past. */
+function findEscaped(node: PlanNode, src: Uint8Array, keyStart: number, keyEnd: number): PlanMember | undefined {
+  const key = Buffer.from(decodeJsonString(src, keyStart, keyEnd), 'utf8');
+  return findMember(node, key, 0, key.length);
 }

@@ -53,6 +53,17 @@ export function skipScalar(src: Uint8Array, i: number): number {
   return i;
 }
 
+/** Byte classes for skipping containers: one table read per byte instead of four comparisons. */
+const OPENS = 1;
+const CLOSES = 2;
+const STRING = 3;
+const CLASS = new Uint8Array(256);
+CLASS[LBRACE] = OPENS;
+CLASS[LBRACKET] = OPENS;
+CLASS[RBRACE] = CLOSES;
+CLASS[RBRACKET] = CLOSES;
+CLASS[QUOTE] = STRING;
+
 /** Just after the value starting at `i` (which must not be whitespace). */
 export function skipValue(src: Uint8Array, i: number): number {
   const c = src[i];
@@ -61,13 +72,19 @@ export function skipValue(src: Uint8Array, i: number): number {
   const n = src.length;
   let depth = 0;
   for (; i < n; i++) {
-    const b = src[i];
-    if (b === QUOTE) {
-      i = skipString(src, i) - 1;
-    } else if (b === LBRACE || b === LBRACKET) {
+    const k = CLASS[src[i]!];
+    if (k === 0) continue;
+    if (k === STRING) {
+      // The string is skipped here rather than by a call: containers are mostly strings.
+      for (i++; i < n; i++) {
+        const b = src[i];
+        if (b === QUOTE) break;
+        if (b === BACKSLASH) i++;
+      }
+    } else if (k === OPENS) {
       depth++;
-    } else if (b === RBRACE || b === RBRACKET) {
-      if (--depth === 0) return i + 1;
+    } else if (--depth === 0) {
+      return i + 1;
     }
   }
   throw new MalformedJsonError(n);

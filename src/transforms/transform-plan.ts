@@ -1,11 +1,15 @@
 /**
- * A validated transform list compiled into the tree the event rewriter walks (once per stream, not per event):
+ * A validated transform list compiled, once per stream, into the one tree the event rewriter walks. A node stands
+ * for a path prefix that the list names (`[]` as an `element` node) and says, for the value found there:
  *
- * - the op tree: one node per path prefix the list names, `[]` as an `element` node; each node holds the ops that
- *   apply to a value there — its own and its ancestors' (`redact user` applies to `user.name`), in list order.
- *   `drop` anywhere in that chain removes the value; the others rewrite it in order;
- * - the keep tree: the intersection of every keep_only list, plus the protected paths. A member survives when
- *   the tree names it; a `full` node keeps everything below it.
+ * - `ops`: the ops that apply to it — its own and its ancestors' (`redact user` applies to `user.name`), in list
+ *   order. `drop` anywhere in that chain removes the value; the others rewrite its scalars in order;
+ * - `partialKeep`: keep_only keeps only some of it: a member or element without a node here is removed (the keep
+ *   tree is the intersection of every keep_only list, plus the protected paths);
+ * - `free`: it is free text to scrub (top-level raw_data, message, status_detail, unmapped).
+ *
+ * Members are looked up by their key's byte length first, so most keys of an event are passed over after one
+ * array read.
  */
 import { parseFieldPath, pathCovers, type FieldPath } from './field-path.ts';
 import { PROTECTED_PATHS } from './protected-paths.ts';
@@ -23,44 +27,48 @@ export interface ValueOps {
 
 export const NO_OPS: ValueOps = Object.freeze({ drop: false, rewrites: Object.freeze([]) as readonly RewriteOp[], chain: '' });
 
-export interface NamedChild<N> {
+export interface PlanNode {
+  readonly ops: ValueOps;
+  readonly partialKeep: boolean;
+  readonly free: boolean;
+  /** Named members, by the byte length of the key. */
+  readonly byLength: readonly (readonly PlanMember[] | undefined)[];
+  readonly hasMembers: boolean;
+  readonly element: PlanNode | undefined;
+  /** Under a partial keep, no `[]` path keeps this array's elements. */
+  readonly removeElements: boolean;
+}
+
+export interface PlanMember {
   readonly name: string;
   readonly nameBytes: Uint8Array;
-  readonly node: N;
-}
-
-export interface PlanNode {
-  readonly children: readonly NamedChild<PlanNode>[];
-  readonly element: PlanNode | undefined;
-  readonly ops: ValueOps;
-  /** Some member or element below may be removed: the rewriter rebuilds the container. */
-  readonly removesChildren: boolean;
-}
-
-export interface KeepNode {
-  /** Everything below is kept. */
-  readonly full: boolean;
-  readonly children: readonly NamedChild<KeepNode>[];
-  readonly element: KeepNode | undefined;
+  readonly node: PlanNode;
 }
 
 export interface TransformPlan {
   readonly root: PlanNode;
-  readonly keep: KeepNode | undefined;
   /** A field's value is removed or rewritten: free text may hold it and is scrubbed. */
   readonly scrubs: boolean;
 }
 
-interface Builder {
-  children: Map<string, Builder>;
-  element?: Builder;
-  own: { index: number; op: PathOp }[];
+export const FREE_TEXT_KEYS: readonly string[] = ['raw_data', 'message', 'status_detail', 'unmapped'];
+
+type Owned = { index: number; op: PathOp };
+
+interface OpBuilder {
+  children: Map<string, OpBuilder>;
+  element?: OpBuilder;
+  own: Owned[];
 }
 
-const newBuilder = (): Builder => ({ children: new Map(), own: [] });
+interface KeepBuilder {
+  full: boolean;
+  children: Map<string, KeepBuilder>;
+  element?: KeepBuilder;
+}
 
 export function buildTransformPlan(list: TransformList): TransformPlan {
-  const root = newBuilder();
+  const ops: OpBuilder = { children: new Map(), own: [] };
   const keepLists: FieldPath[][] = [];
   let scrubs = false;
   list.forEach((t, index) => {
@@ -69,14 +77,17 @@ export function buildTransformPlan(list: TransformList): TransformPlan {
       return;
     }
     scrubs = true;
-    let node = root;
+    let node = ops;
     for (const seg of mustParse(t.path)) {
-      node = child(node, seg.name);
-      if (seg.array) node = (node.element ??= newBuilder());
+      let c = node.children.get(seg.name);
+      if (!c) node.children.set(seg.name, (c = { children: new Map(), own: [] }));
+      node = c;
+      if (seg.array) node = node.element ??= { children: new Map(), own: [] };
     }
     node.own.push({ index, op: t.op });
   });
-  return { root: freeze(root, []), keep: keepLists.length > 0 ? keepTree(intersect(keepLists)) : undefined, scrubs };
+  const keep = keepLists.length > 0 ? keepTree(intersect(keepLists)) : undefined;
+  return { root: combine(ops, keep, [], scrubs ? FREE_TEXT_KEYS : [], false), scrubs };
 }
 
 function mustParse(text: string): FieldPath {
@@ -85,33 +96,46 @@ function mustParse(text: string): FieldPath {
   return parsed.path;
 }
 
-function child(node: Builder, name: string): Builder {
-  let c = node.children.get(name);
-  if (!c) node.children.set(name, (c = newBuilder()));
-  return c;
-}
-
-function freeze(b: Builder, inherited: readonly { index: number; op: PathOp }[]): PlanNode {
-  const chain = [...inherited, ...b.own].sort((x, y) => x.index - y.index);
-  const ops = toOps(chain);
-  const children = [...b.children].map(([name, c]) => named(name, freeze(c, chain)));
-  const element = b.element ? freeze(b.element, chain) : undefined;
+/** The op tree and the keep tree as one (keep undefined or full: no keep constraint below). */
+function combine(
+  ops: OpBuilder | undefined,
+  keep: KeepBuilder | undefined,
+  inherited: readonly Owned[],
+  freeKeys: readonly string[],
+  free: boolean,
+): PlanNode {
+  const chain = [...inherited, ...(ops?.own ?? [])].sort((x, y) => x.index - y.index);
+  const partialKeep = keep !== undefined && !keep.full;
+  const names = new Set([...(ops?.children.keys() ?? []), ...(partialKeep ? keep.children.keys() : []), ...freeKeys]);
+  const members: PlanMember[] = [];
+  for (const name of names) {
+    const childKeep = partialKeep ? keep.children.get(name) : undefined;
+    // Under a partial keep a member without a keep entry is removed: it needs no node.
+    if (partialKeep && childKeep === undefined) continue;
+    const node = combine(ops?.children.get(name), childKeep, chain, [], free || freeKeys.includes(name));
+    members.push({ name, nameBytes: Buffer.from(name, 'utf8'), node });
+  }
+  const elementKeep = partialKeep ? keep.element : undefined;
+  const removeElements = partialKeep && elementKeep === undefined;
+  const element = ops?.element || (elementKeep && !elementKeep.full) ? combine(ops?.element, elementKeep, chain, [], free) : undefined;
+  const byLength: PlanMember[][] = [];
+  for (const m of members) (byLength[m.nameBytes.length] ??= []).push(m);
+  const valueOps = toOps(chain);
   return {
-    children,
+    ops: valueOps,
+    partialKeep,
+    free,
+    byLength,
+    hasMembers: members.length > 0,
     element,
-    ops,
-    removesChildren: children.some((c) => c.node.ops.drop) || (element?.ops.drop ?? false),
+    removeElements,
   };
 }
 
-function toOps(chain: readonly { op: PathOp }[]): ValueOps {
+function toOps(chain: readonly Owned[]): ValueOps {
   if (chain.length === 0) return NO_OPS;
   const rewrites = chain.filter((c) => c.op !== 'drop').map((c) => c.op as RewriteOp);
   return { drop: chain.some((c) => c.op === 'drop'), rewrites, chain: rewrites.join(',') };
-}
-
-function named<N>(name: string, node: N): NamedChild<N> {
-  return { name, nameBytes: Buffer.from(name, 'utf8'), node };
 }
 
 /** The paths every keep_only list keeps: a path survives when each list keeps it or an attribute inside it. */
@@ -126,13 +150,7 @@ function intersect(lists: FieldPath[][]): FieldPath[] {
   return result;
 }
 
-interface KeepBuilder {
-  full: boolean;
-  children: Map<string, KeepBuilder>;
-  element?: KeepBuilder;
-}
-
-function keepTree(paths: FieldPath[]): KeepNode {
+function keepTree(paths: FieldPath[]): KeepBuilder {
   const root: KeepBuilder = { full: false, children: new Map() };
   for (const path of [...paths, ...PROTECTED_PATHS]) {
     let node = root;
@@ -145,16 +163,5 @@ function keepTree(paths: FieldPath[]): KeepNode {
     }
     node.full = true;
   }
-  return freezeKeep(root);
+  return root;
 }
-
-function freezeKeep(b: KeepBuilder): KeepNode {
-  if (b.full) return FULL_KEEP;
-  return {
-    full: false,
-    children: [...b.children].map(([name, c]) => named(name, freezeKeep(c))),
-    element: b.element ? freezeKeep(b.element) : undefined,
-  };
-}
-
-const FULL_KEEP: KeepNode = Object.freeze({ full: true, children: [], element: undefined });
