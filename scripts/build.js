@@ -1,6 +1,7 @@
 /**
  * Compiles the service into dist/ with esbuild (the compiler tsx itself runs on): `dist/siemstream.js` (the CLI)
- * and `dist/sqlite-append-worker.js` (the event log's writer thread, src/store/sqlite/append-worker.ts).
+ * and `dist/sqlite-append-worker.js` (the event log's writer thread, src/store/sqlite/append-worker.ts), and the
+ * admin web console's browser bundle, `dist/console/` (src/console/app/, served by src/console/plugin.ts).
  * Running compiled JavaScript spares the service tsx's loader thread and on-the-fly compilation (~35 MB RSS and
  * start-up CPU). node_modules stay external. bin/siemstream.js calls ensureBuilt() before every start, so a fresh
  * clone, `npm start` and `npx siemstream` all run current code; `node scripts/build.js` builds by hand.
@@ -8,7 +9,7 @@
  * The build is current when its stamp matches the sources: the newest mtime and the number of files under src/
  * (plus this script), taken BEFORE compiling, so an edit made during a build triggers the next one.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,6 +76,8 @@ export async function build(stamp = sourceStamp()) {
       sourcemap: 'linked',
       logLevel: 'error',
     });
+    await buildConsole(esbuild, join(tmp, 'console'));
+    replaceDir(join(tmp, 'console'), join(DIST, 'console'));
     for (const name of ['sqlite-append-worker', 'siemstream']) {
       renameSync(join(tmp, `${name}.js.map`), join(DIST, `${name}.js.map`));
       renameSync(join(tmp, `${name}.js`), join(DIST, `${name}.js`));
@@ -84,6 +87,35 @@ export async function build(stamp = sourceStamp()) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The console: one ES module and one stylesheet for the browser (Preact, htm and uPlot bundled in: it works
+ * offline, nothing is fetched from elsewhere), plus its index.html.
+ */
+async function buildConsole(esbuild, outdir) {
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { app: 'src/console/app/main.ts' },
+    outdir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'error',
+  });
+  copyFileSync(join(ROOT, 'src/console/index.html'), join(outdir, 'index.html'));
+}
+
+/** Swaps a built directory into place (a moment without it, unlike the files' renames; the service re-reads per request). */
+function replaceDir(from, to) {
+  const old = `${to}.old-${process.pid}`;
+  if (existsSync(to)) renameSync(to, old);
+  renameSync(from, to);
+  rmSync(old, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

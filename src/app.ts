@@ -21,6 +21,8 @@ import { arbitexDeliveryRoutes } from './api/arbitex/delivery.ts';
 import { adminSiemRoutes } from './api/admin/siem.ts';
 import { eventsRoutes } from './api/events.ts';
 import { metricsRoutes } from './api/metrics.ts';
+import { streamApiRoutes } from './api/streams/index.ts';
+import { consoleRoutes } from './console/plugin.ts';
 
 /** Config routes accept at most 1 MB bodies (413 beyond); the events route sets its own limit. */
 export const CONFIG_BODY_LIMIT = 1_048_576;
@@ -91,7 +93,7 @@ export async function buildApp(ctx: ApiContext, opts: { logger: Logger; extraRou
   const ops: RouteModule[] = ctx.settings.metricsPort === undefined ? [opsRoutes, metricsRoutes] : [opsRoutes];
   const surface = opts.operationsOnly
     ? ops
-    : [...ops, authosSiemConfigRoutes, arbitexSiemConfigRoutes, arbitexDeliveryRoutes, adminSiemRoutes, eventsRoutes];
+    : [...ops, authosSiemConfigRoutes, arbitexSiemConfigRoutes, arbitexDeliveryRoutes, adminSiemRoutes, eventsRoutes, streamApiRoutes, consoleRoutes];
   for (const routes of [...surface, ...(opts.extraRoutes ?? [])]) {
     await routes(app, ctx);
   }

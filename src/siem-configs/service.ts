@@ -80,6 +80,11 @@ export class SiemConfigService {
     return this.deps.repo.listByOrg(orgId);
   }
 
+  /** Every organisation's configs, oldest first: the operator's view (GET /api/admin/siem/streams). */
+  async listAll(): Promise<SiemConfigRecord[]> {
+    return this.deps.repo.listAll();
+  }
+
   async get(orgId: string, id: string): Promise<SiemConfigRecord> {
     const r = await this.deps.repo.get(orgId, id);
     if (!r) throw notFound('SIEM config not found');

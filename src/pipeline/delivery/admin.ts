@@ -15,6 +15,7 @@ import type { LogQuery } from './log-stream.ts';
 import { previewRequests, type Preview } from './preview.ts';
 import { replayWindowRepo, type ReplayWindow, type ReplayWindowRepo } from './replay-window-repo.ts';
 import { statsRepo, type StatsRepo } from './stats-repo.ts';
+import { toTimeseries, windowRange, type Timeseries, type TimeseriesWindow } from './timeseries.ts';
 import { deliveryDb } from './tables.ts';
 
 export interface DeliveryStats {
@@ -94,6 +95,12 @@ export class DeliveryAdmin {
       lastLatencyMs: live?.lastMs ?? stored?.lastLatencyMs ?? null,
       position,
     };
+  }
+
+  /** Delivered / failed / retried / dead-lettered events and latency over the last hour or day (charts). */
+  async timeseries(destinationId: string, window: TimeseriesWindow): Promise<Timeseries> {
+    const range = windowRange(window, this.deps.now());
+    return toTimeseries(await this.statsStore.minutes(destinationId, range.from, range.to), range);
   }
 
   listDeadLetters(destinationId: string, opts: { limit: number; offset: number; state: DeadLetterState }): Promise<{ items: DeadLetterRecord[]; total: number }> {

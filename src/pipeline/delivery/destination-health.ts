@@ -1,7 +1,8 @@
 /**
  * One destination's health, counters and latency as delivery sees them, written out at most once per flush
  * interval (~1 s): the state fields that changed go to the feed's DeliveryStateSink (siem_configs row or the
- * registry), the counter deltas and latest latency figures to delivery_stats. Hot-path calls only touch memory.
+ * registry), the counter deltas and latest latency figures to delivery_stats, and per minute to delivery_minutes.
+ * Hot-path calls only touch memory.
  *
  * delivery_status: healthy after a success; degraded while retrying; error on an auth failure or when retries
  * ran past the retention; degraded, then error, after a run of batches the SIEM rejected whole
@@ -12,6 +13,7 @@ import type { StoredEvent } from '../event-log.ts';
 import type { DestinationMetrics } from './delivery-metrics.ts';
 import type { DeliveryStateSink, DeliveryStateUpdate } from './destination.ts';
 import { LatencyTracker } from './latency-tracker.ts';
+import { MinuteCounters } from './minute-counters.ts';
 import type { SettleReporter } from './settle-batch.ts';
 import type { StatsDelta, StatsRepo } from './stats-repo.ts';
 
@@ -25,6 +27,8 @@ export const REJECTED_BATCHES_UNTIL = { degraded: 3, error: 10 } as const;
 
 export class DestinationHealth implements SettleReporter {
   readonly latency: LatencyTracker;
+  /** The same counters and latency per minute, for the charts (delivery_minutes). */
+  private readonly minutes: MinuteCounters;
   private pending: DeliveryStateUpdate = {};
   /** Batches in a row the SIEM rejected whole (since this worker started). */
   private rejectedRun = 0;
@@ -37,6 +41,7 @@ export class DestinationHealth implements SettleReporter {
     private readonly metrics: DestinationMetrics,
   ) {
     this.latency = new LatencyTracker(now);
+    this.minutes = new MinuteCounters(now);
   }
 
   delivered(events: readonly StoredEvent[], live: boolean): void {
@@ -49,12 +54,14 @@ export class DestinationHealth implements SettleReporter {
         while (end < events.length && events[end].publishedAt === publishedAt) end++;
         const ms = now - publishedAt;
         this.latency.record(ms, end - i);
+        this.minutes.latency(ms, end - i);
         this.metrics.latency(ms / 1000, end - i);
         i = end;
       }
       this.latencyChanged = true;
     }
     this.delta.delivered += events.length;
+    this.minutes.count('delivered', events.length);
     this.metrics.delivered(events.length);
     this.rejectedRun = 0;
     delete this.pending.failuresAdded;
@@ -63,6 +70,7 @@ export class DestinationHealth implements SettleReporter {
 
   failedAttempt(eventCount: number, kind: 'retry' | 'auth', message: string, current: boolean): void {
     this.delta.failed += eventCount;
+    this.minutes.count('failed', eventCount);
     // An answer to a request sent before the latest failure or config change says nothing new about health.
     if (!current) return;
     this.countFailure();
@@ -75,11 +83,13 @@ export class DestinationHealth implements SettleReporter {
 
   resent(eventCount: number): void {
     this.delta.retried += eventCount;
+    this.minutes.count('retried', eventCount);
     this.metrics.retried(eventCount);
   }
 
   deadLettered(eventCount: number, reason: string): void {
     this.delta.deadLettered += eventCount;
+    this.minutes.count('deadLettered', eventCount);
     this.metrics.deadLettered(eventCount);
     this.pending.lastError = reason;
   }
@@ -122,6 +132,7 @@ export class DestinationHealth implements SettleReporter {
     const state = this.pending;
     const delta = this.delta;
     const withLatency = this.latencyChanged;
+    const perMinute = this.minutes.take();
     this.pending = {};
     this.delta = emptyDelta();
     this.latencyChanged = false;
@@ -145,6 +156,13 @@ export class DestinationHealth implements SettleReporter {
       this.pending = restoredState(state, this.pending);
       for (const k of ['delivered', 'failed', 'retried', 'deadLettered'] as const) this.delta[k] += delta[k];
       this.latencyChanged ||= withLatency;
+      this.minutes.restore(perMinute);
+      throw err;
+    }
+    try {
+      await stats.addMinutes(this.destinationId, perMinute);
+    } catch (err) {
+      this.minutes.restore(perMinute);
       throw err;
     }
   }

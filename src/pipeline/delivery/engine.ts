@@ -27,6 +27,7 @@ import { DestinationWorker, type WorkerOptions } from './destination-worker.ts';
 import { EventTail } from './event-tail.ts';
 import { SharedLogReads } from './shared-log-reads.ts';
 import { replayWindowRepo, type ReplayWindowRepo } from './replay-window-repo.ts';
+import { MINUTE_RETENTION_MS } from './minute-counters.ts';
 import { statsRepo, type StatsRepo } from './stats-repo.ts';
 import { deliveryDb } from './tables.ts';
 
@@ -248,6 +249,7 @@ export class DeliveryEngine {
       const now = this.now();
       const events = await this.deps.log.prune({ belowOrAtSeq: below, publishedBefore: now - this.options.retentionMs });
       if (events > 0) this.logger.info({ events, below }, 'retention: pruned events');
+      await this.stats.pruneMinutes(now - MINUTE_RETENTION_MS);
       return events;
     } catch (err) {
       this.logger.error({ err }, 'retention: pruning failed');

@@ -1,4 +1,6 @@
 /** Per-destination delivery counters (cumulative) and the latest latency figures, for GET …/stats. */
+import type { MinuteRow } from './minute-counters.ts';
+import { minuteRepo } from './minute-repo.ts';
 import type { DeliveryDb } from './tables.ts';
 
 export interface StatsDelta {
@@ -16,6 +18,7 @@ export interface StoredStats extends StatsDelta {
 }
 
 export function statsRepo(db: DeliveryDb) {
+  const minutes = minuteRepo(db);
   return {
     /** Adds the counters and replaces the latency figures (when given) in one upsert. */
     async add(destinationId: string, d: StatsDelta, now: number): Promise<void> {
@@ -62,8 +65,24 @@ export function statsRepo(db: DeliveryDb) {
       };
     },
 
+    /** Adds to the per-minute series (the charts'): one upsert for the minutes of one flush. */
+    addMinutes(destinationId: string, rows: readonly MinuteRow[]): Promise<void> {
+      return minutes.add(destinationId, rows);
+    },
+
+    /** The per-minute series of [from, to): minutes with nothing recorded are absent. */
+    minutes(destinationId: string, from: number, to: number): Promise<MinuteRow[]> {
+      return minutes.list(destinationId, from, to);
+    },
+
+    /** Retention of the per-minute series (every destination's minutes before `before`). */
+    pruneMinutes(before: number): Promise<number> {
+      return minutes.prune(before);
+    },
+
     async delete(destinationId: string): Promise<void> {
       await db.deleteFrom('delivery_stats').where('destination_id', '=', destinationId).execute();
+      await minutes.delete(destinationId);
     },
   };
 }

@@ -66,12 +66,26 @@ export interface ReplayWindowsTable {
   finished_at: number | null;
 }
 
+/** Migration 007: counters per destination and minute (minute-counters.ts), for the charts. */
+export interface DeliveryMinutesTable {
+  destination_id: string;
+  /** The minute's start, epoch ms. */
+  minute: number;
+  delivered: number;
+  failed: number;
+  retried: number;
+  dead_lettered: number;
+  latency_p50_ms: number | null;
+  latency_p99_ms: number | null;
+}
+
 // A type alias, not an interface: withTables<T>() needs T to be indexable.
 export type DeliveryTables = {
   delivery_cursors: DeliveryCursorsTable;
   dead_letters: DeadLettersTable;
   delivery_stats: DeliveryStatsTable;
   replay_windows: ReplayWindowsTable;
+  delivery_minutes: DeliveryMinutesTable;
 };
 
 export type DeliveryDb = Kysely<Database & DeliveryTables>;

@@ -10,6 +10,7 @@ import * as m003 from './003-delivery.ts';
 import * as m004 from './004-leases.ts';
 import * as m005 from './005-tenant-keys.ts';
 import * as m006 from './006-test-results.ts';
+import * as m007 from './007-delivery-minutes.ts';
 
 export const migrations: Record<string, Migration> = {
   '001-config-tables': m001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '004-leases': m004,
   '005-tenant-keys': m005,
   '006-test-results': m006,
+  '007-delivery-minutes': m007,
 };
