@@ -3,13 +3,13 @@
  * - open: sends go straight through (up to the worker's in-flight bound);
  * - backoff (retryable failure) / auth (credentials refused): nothing is sent until `notBefore`; then ONE waiting
  *   batch (the one earliest in the log) probes. Its success reopens the gate for everybody; its failure schedules
- *   the next probe (backoff.ts; auth: a fixed slow interval). A config change reopens the gate at once.
+ *   the next probe (src/backoff.ts; auth: a fixed slow interval). A config change reopens the gate at once.
  *
  * Epochs keep in-flight answers from distorting this: each failure starts a new epoch, and an outcome only counts
  * if its request was sent in the current epoch. So a success of a request sent before a 429 does not cut the
  * 429's Retry-After short, and four requests failing together count as one failure, not four.
  */
-import { retryDelay, type BackoffPolicy } from './backoff.ts';
+import { retryDelay, type BackoffPolicy } from '../../backoff.ts';
 
 const MAX_WAKE_MS = 3_600_000;
 

@@ -12,7 +12,7 @@ import { connectorCatalog } from '../../connectors/catalog.ts';
 import { instantiateConnector } from '../../connectors/shared/redacting-connector.ts';
 import type { Connector, ConnectorDeps } from '../../connectors/shared/types.ts';
 import type { EventLog } from '../event-log.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '../../backoff.ts';
 import { batchLimits, type BatchLimits } from './batching.ts';
 import type { CursorWriter } from './cursor-writer.ts';
 import { DeadLetterStream } from './dead-letter-stream.ts';

@@ -17,7 +17,7 @@ import type { ConnectorDeps } from '../../connectors/shared/types.ts';
 import type { StoreAdapter } from '../../store/adapter.ts';
 import type { EventLog } from '../event-log.ts';
 import type { AppendedNotice } from '../publish.ts';
-import { DEFAULT_BACKOFF } from './backoff.ts';
+import { DEFAULT_BACKOFF } from '../../backoff.ts';
 import { cursorRepo, type CursorRepo } from './cursor-repo.ts';
 import { CursorWriter } from './cursor-writer.ts';
 import { deadLetterRepo, type DeadLetterRepo } from './dead-letter-repo.ts';

@@ -7,8 +7,8 @@
  * | success    | delivered                                                                                   |
  * | partial    | delivered ones acked; rejected ones dead-lettered with the SIEM's reason; the retry set is   |
  * |            | resent after backoff                                                                        |
- * | retry      | backoff (backoff.ts, Retry-After as a floor), resend; events older than the retention are   |
- * |            | dead-lettered instead ("retries exhausted")                                                 |
+ * | retry      | backoff (src/backoff.ts, Retry-After as a floor), resend; events older than the retention   |
+ * |            | are dead-lettered instead ("retries exhausted")                                             |
  * | too-large  | split in halves, each settled in turn; a single event is dead-lettered                      |
  * | auth       | events kept; the gate probes every authProbeMs until a probe succeeds or the config changes  |
  * |            | (past the retention they are dead-lettered like retries)                                    |

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { silentLogger } from '../../logger.ts';
-import { retryDelay, type BackoffPolicy } from '../../pipeline/delivery/backoff.ts';
+import { retryDelay, type BackoffPolicy } from '../../backoff.ts';
 
 export interface ChangeNotice {
   kind: 'created' | 'updated' | 'deleted';

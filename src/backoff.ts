@@ -1,6 +1,7 @@
 /**
- * Retry delays for a destination: exponential backoff with FULL JITTER (AWS Architecture Blog, "Exponential
- * Backoff And Jitter"): the delay before retry n is uniformly random in [0, min(cap, initial · 2^(n-1))].
+ * Retry delays (a destination's retries, the PostgreSQL listener's reconnects): exponential backoff with FULL
+ * JITTER (AWS Architecture Blog, "Exponential Backoff And Jitter"): the delay before retry n is uniformly random
+ * in [0, min(cap, initial · 2^(n-1))].
  * Full jitter spreads the retries of many destinations hitting one recovering SIEM instead of synchronising them.
  *
  * With the defaults (initial 1 s, cap 5 min), the ceiling per consecutive failure:

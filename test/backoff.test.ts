@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, DEFAULT_BACKOFF, retryDelay } from '../../../src/pipeline/delivery/backoff.ts';
+import { backoffCeiling, DEFAULT_BACKOFF, retryDelay } from '../src/backoff.ts';
 
 describe('backoff', () => {
   it('doubles from 1 s up to the 5 min cap (the documented table)', () => {
