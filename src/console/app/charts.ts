@@ -15,15 +15,19 @@ function Chart({ title, data, series, testId }: { title: string; data: uPlot.Ali
   const plot = useRef<uPlot | undefined>(undefined);
   useEffect(() => {
     const el = box.current!;
-    const width = () => Math.max(280, el.clientWidth);
+    const width = () => Math.max(260, el.clientWidth);
+    // Canvas does not follow CSS colours: the axes take the page's text colour (light or dark) once drawn.
+    const ink = getComputedStyle(el).color || '#888';
+    const axis = { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.22)' }, ticks: { stroke: 'rgba(128,128,128,0.22)' } };
     plot.current = new uPlot(
       {
         title,
         width: width(),
         height: 220,
         series: [{}, ...series],
-        scales: { x: { time: true } },
-        axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }],
+        axes: [axis, { ...axis, size: 56 }],
+        // An empty window still shows a 0-based scale rather than nothing.
+        scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max ?? 0, min ?? 0, 1) * 1.1] } },
         legend: { live: true },
       },
       data,
@@ -44,7 +48,7 @@ function Chart({ title, data, series, testId }: { title: string; data: uPlot.Ali
 
 export function StreamCharts({ id }: { id: string }) {
   const [window, setWindow] = useState<'1h' | '24h'>('1h');
-  const { data, error } = usePolling(() => api('GET', `/v1/org/siem-configs/${encodeURIComponent(id)}/timeseries?window=${window}`), 5000, [id, window]);
+  const { data, error } = usePolling(() => api('GET', `/v1/org/siem-configs/${encodeURIComponent(id)}/timeseries?window=${window}`), [id, window]);
   const points: any[] = data?.points ?? [];
   const xs = points.map((p) => Date.parse(p.t) / 1000);
   const totals = points.reduce(
@@ -64,7 +68,7 @@ export function StreamCharts({ id }: { id: string }) {
       </div>
     </div>
     <${ErrorNote} error=${error} />
-    <p class="chart-summary" aria-live="polite">
+    <p class="chart-summary" aria-live="polite" data-testid="chart-summary">
       Delivered <strong data-testid="chart-total-delivered">${count(totals.delivered)}</strong>,
       failed attempts <strong data-testid="chart-total-failed">${count(totals.failed)}</strong>,
       dead-lettered <strong data-testid="chart-total-dead">${count(totals.dead)}</strong>;
@@ -80,8 +84,9 @@ export function StreamCharts({ id }: { id: string }) {
             ]} />
           <${Chart} key=${`latency-${window}`} testId="chart-latency" title="Latency (ms)" data=${latency}
             series=${[
-              { label: 'p50', stroke: '#2a9d61', width: 2, spanGaps: false },
-              { label: 'p99', stroke: '#8a5cd1', width: 2, spanGaps: false },
+              // Steps without deliveries have no latency: points, so a lone minute still shows.
+              { label: 'p50 ms', stroke: '#2a9d61', width: 2, spanGaps: false, points: { show: true, size: 5 } },
+              { label: 'p99 ms', stroke: '#8a5cd1', width: 2, spanGaps: false, points: { show: true, size: 5 } },
             ]} />
         </div>`
       : null}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from './api.ts';
 import { localTime, relativeTime } from './format.ts';
 import { html } from './html.ts';
+import { useRefreshMs } from './refresh.ts';
 
 const STATUS_TEXT: Record<string, string> = {
   healthy: 'Healthy',
@@ -33,19 +34,26 @@ export function useTick(everyMs: number): void {
 }
 
 /**
- * Loads with `load` now and every `everyMs` while the page is visible; `reload()` loads at once. The last good
- * value stays shown while a reload fails (with the error beside it).
+ * Loads with `load` now and then at the refresh interval chosen in the header (times `slowdown`; four times
+ * slower while the tab is hidden, at once when it shows again); `reload()` loads at once. The last good value
+ * stays shown while a reload fails (with the error beside it).
  */
-export function usePolling<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []) {
+export function usePolling<T>(load: () => Promise<T>, deps: unknown[] = [], slowdown = 1) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const loadRef = useRef(load);
   loadRef.current = load;
   const [n, setN] = useState(0);
+  const everyMs = useRefreshMs() * slowdown;
   useEffect(() => {
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let running = false;
     const run = async () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (running) return;
+      running = true;
       try {
         const v = await loadRef.current();
         if (!alive) return;
@@ -53,13 +61,20 @@ export function usePolling<T>(load: () => Promise<T>, everyMs: number, deps: unk
         setError(undefined);
       } catch (err) {
         if (alive) setError(describeError(err));
+      } finally {
+        running = false;
       }
-      if (alive) timer = setTimeout(run, document.hidden ? everyMs * 4 : everyMs);
+      if (alive && everyMs > 0) timer = setTimeout(run, document.hidden ? everyMs * 4 : everyMs);
+    };
+    const onVisible = () => {
+      if (!document.hidden && everyMs > 0) void run();
     };
     void run();
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
       alive = false;
       if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
     };
   }, [...deps, n, everyMs]);
   return { data, error, reload: () => setN((x) => x + 1) };

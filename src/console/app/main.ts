@@ -9,6 +9,7 @@ import './styles.css';
 import { configureApi } from './api.ts';
 import { html } from './html.ts';
 import { OperatorPage } from './operator-page.ts';
+import { REFRESH_CHOICES, setRefreshMs, useRefreshMs } from './refresh.ts';
 import { clearSession, isOrgAdmin, loadSession, saveSession, takeTokenFromFragment, type Session } from './session.ts';
 import { SignIn } from './sign-in.ts';
 import { StreamForm } from './stream-form.ts';
@@ -40,6 +41,11 @@ function App() {
   });
   const [reason, setReason] = useState<string | undefined>(undefined);
   const route = useHashRoute();
+  const refreshMs = useRefreshMs();
+  useEffect(() => {
+    if (!session) document.title = 'Sign in · siemstream console';
+    else if (route === '/' || route === '/operator') document.title = `${route === '/operator' || !isOrgAdmin(session.claims) ? 'Operator' : 'Streams'} · siemstream console`;
+  }, [route, session]);
 
   const signOut = (why?: string) => {
     clearSession();
@@ -86,7 +92,13 @@ function App() {
         ${operator ? html`<a href="#/operator" aria-current=${route === '/operator' ? 'page' : undefined}>Operator</a>` : null}
       </nav>
       <span class="who" data-testid="who">${c.sub ?? 'unknown user'}${c.org_slug ? ` · ${c.org_slug}` : ''}${c.role ? ` · ${c.role}` : ''}${operator ? ' · platform admin' : ''}</span>
-      <button type="button" onClick=${() => signOut('You signed out.')}>Sign out</button>
+      <div class="field-inline refresh">
+        <label for="refresh">Refresh</label>
+        <select id="refresh" value=${String(refreshMs)} onChange=${(e: Event) => setRefreshMs(Number((e.target as HTMLSelectElement).value))}>
+          ${REFRESH_CHOICES.map(([v, t]) => html`<option value=${String(v)}>${t}</option>`)}
+        </select>
+      </div>
+      <button type="button" data-testid="sign-out" onClick=${() => signOut('You signed out.')}>Sign out</button>
     </header>
     <main id="main" tabindex="-1">${page}</main>
   </div>`;

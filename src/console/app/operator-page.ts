@@ -2,7 +2,7 @@
  * The operator's page (platform admins): the connector registry with health counts and failure details, and
  * every organisation's streams by state — which tenants are failing right now.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from './api.ts';
 import { ErrorNote, Loading, StatusBadge, Time, usePolling } from './common.ts';
 import { count } from './format.ts';
@@ -19,10 +19,15 @@ const STATES: [string, string][] = [
 ];
 
 export function OperatorPage() {
-  const health = usePolling(() => api('GET', '/api/admin/siem/health'), 5000);
-  const connectors = usePolling(() => api('GET', '/api/admin/siem/connectors'), 5000);
+  const health = usePolling(() => api('GET', '/api/admin/siem/health'));
+  const connectors = usePolling(() => api('GET', '/api/admin/siem/connectors'));
   const [state, setState] = useState('failing');
-  const streams = usePolling(() => api('GET', `/api/admin/siem/streams?state=${encodeURIComponent(state)}`), 5000, [state]);
+  const [org, setOrg] = useState('');
+  const orgQuery = org.trim() ? `&org_id=${encodeURIComponent(org.trim())}` : '';
+  const streams = usePolling(() => api('GET', `/api/admin/siem/streams?state=${encodeURIComponent(state)}${orgQuery}`), [state, orgQuery]);
+  useEffect(() => {
+    document.title = 'Operator · siemstream console';
+  }, []);
   const [tests, setTests] = useState<Record<string, string>>({});
   const h = health.data;
   const test = async (connectorId: string) => {
@@ -51,18 +56,18 @@ export function OperatorPage() {
         </dl>` : html`<${Loading} />`}
       ${connectors.data ? connectors.data.connectors.length === 0
           ? html`<p class="muted">No global connectors are registered (SIEM_CONNECTORS_FILE).</p>`
-          : html`<div class="table-wrap"><table data-testid="connectors">
+          : html`<div class="table-wrap"><table class="cards" data-testid="connectors">
             <thead><tr><th scope="col">Connector</th><th scope="col">Type</th><th scope="col">Health</th><th scope="col">Failure details</th>
               <th scope="col">Last delivery</th><th scope="col">Settings</th><th scope="col"><span class="sr-only">Test</span></th></tr></thead>
             <tbody>${connectors.data.connectors.map(
-              (k: any) => html`<tr key=${k.connector_id}>
+              (k: any) => html`<tr key=${k.connector_id} data-connector=${k.connector_id} data-status=${k.status}>
                 <th scope="row">${k.display_name}<div class="muted"><code>${k.connector_id}</code></div></th>
-                <td>${k.connector_type}</td>
-                <td><${StatusBadge} status=${k.status} /></td>
-                <td class="reason">${k.last_error ?? k.failure?.message ?? '—'}${typeof k.failure_count === 'number' && k.failure_count > 0 ? html`<div class="muted">${count(k.failure_count)} failures in a row</div>` : null}</td>
-                <td><${Time} iso=${k.last_successful_batch_at ?? k.last_success_at ?? k.last_delivery_at ?? null} /></td>
-                <td><code class="wrap">${Object.entries(k.config_summary ?? {}).map(([a, b]) => `${a}=${typeof b === 'string' ? b : JSON.stringify(b)}`).join(' ')}</code></td>
-                <td><button type="button" onClick=${() => test(k.connector_id)}>Test</button>${tests[k.connector_id] ? html`<div role="status">${tests[k.connector_id]}</div>` : null}</td>
+                <td data-label="Type">${k.connector_type}</td>
+                <td data-label="Health"><${StatusBadge} status=${k.status} /></td>
+                <td class="reason" data-label="Failure details">${k.last_error ?? k.failure?.message ?? '—'}${typeof k.failure_count === 'number' && k.failure_count > 0 ? html`<div class="muted">${count(k.failure_count)} failures in a row</div>` : null}</td>
+                <td data-label="Last delivery"><${Time} iso=${k.last_successful_batch_at ?? null} /></td>
+                <td data-label="Settings"><code class="wrap">${Object.entries(k.config_summary ?? {}).map(([a, b]) => `${a}=${typeof b === 'string' ? b : JSON.stringify(b)}`).join(' ')}</code></td>
+                <td><button type="button" aria-label=${`Test ${k.display_name}`} onClick=${() => test(k.connector_id)}>Test</button>${tests[k.connector_id] ? html`<div role="status">${tests[k.connector_id]}</div>` : null}</td>
               </tr>`,
             )}</tbody>
           </table></div>` : null}
@@ -71,29 +76,37 @@ export function OperatorPage() {
     <section class="card" aria-labelledby="tenants-title">
       <div class="section-head">
         <h2 id="tenants-title">Organisations' streams</h2>
-        <div class="field-inline">
-          <label for="state-filter">State</label>
-          <select id="state-filter" value=${state} onChange=${(e: Event) => setState((e.target as HTMLSelectElement).value)}>
-            ${STATES.map(([v, t]) => html`<option value=${v}>${t}</option>`)}
-          </select>
+        <div class="filters" role="group" aria-label="Filter streams">
+          <div class="field-inline">
+            <label for="state-filter">State</label>
+            <select id="state-filter" value=${state} onChange=${(e: Event) => setState((e.target as HTMLSelectElement).value)}>
+              ${STATES.map(([v, t]) => html`<option value=${v}>${t}</option>`)}
+            </select>
+          </div>
+          <div class="field-inline">
+            <label for="org-filter">Organisation id</label>
+            <input id="org-filter" type="text" spellcheck="false" placeholder="every organisation" value=${org}
+              onChange=${(e: Event) => setOrg((e.target as HTMLInputElement).value)} />
+          </div>
         </div>
       </div>
       <${ErrorNote} error=${streams.error} />
-      ${c ? html`<p data-testid="tenant-summary"><strong>${count(c.failing_orgs)}</strong> organisations failing now ·
-          ${count(c.error)} error · ${count(c.degraded)} degraded · ${count(c.not_configured)} not configured · ${count(c.healthy)} healthy · ${count(c.paused)} paused</p>` : null}
+      ${c ? html`<p data-testid="tenant-summary">
+          ${`Organisations failing now: ${count(c.failing_orgs)}. Streams: ${count(c.error)} error · ${count(c.degraded)} degraded · ${count(c.not_configured)} not configured · ${count(c.healthy)} healthy · ${count(c.paused)} paused (${count(c.total)} in all).`}
+        </p>` : null}
       ${streams.data ? streams.data.streams.length === 0
           ? html`<p class="muted">No streams in this state.</p>`
-          : html`<div class="table-wrap"><table data-testid="tenant-streams">
+          : html`<div class="table-wrap"><table class="cards" data-testid="tenant-streams">
             <thead><tr><th scope="col">Organisation</th><th scope="col">Stream</th><th scope="col">Type</th><th scope="col">Health</th>
               <th scope="col" class="num">Failures</th><th scope="col">Last delivery</th></tr></thead>
             <tbody>${streams.data.streams.map(
-              (s: any) => html`<tr key=${s.id} data-org=${s.org_id}>
-                <td><code>${s.org_id}</code></td>
+              (s: any) => html`<tr key=${s.id} data-org=${s.org_id} data-status=${s.delivery_status}>
+                <td data-label="Organisation"><code>${s.org_id}</code></td>
                 <th scope="row">${s.name}</th>
-                <td>${s.display_name}</td>
-                <td><${StatusBadge} status=${s.delivery_status} />${s.health_reason ? html`<div class="reason">${s.health_reason}</div>` : null}</td>
-                <td class="num">${count(s.failure_count)}</td>
-                <td><${Time} iso=${s.last_successful_batch_at} /></td>
+                <td data-label="Type">${s.display_name}</td>
+                <td data-label="Health"><${StatusBadge} status=${s.delivery_status} />${s.health_reason ? html`<div class="reason">${s.health_reason}</div>` : null}</td>
+                <td class="num" data-label="Failures">${count(s.failure_count)}</td>
+                <td data-label="Last delivery"><${Time} iso=${s.last_successful_batch_at} /></td>
               </tr>`,
             )}</tbody>
           </table></div>` : html`<${Loading} />`}

@@ -7,17 +7,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, describeError, type FieldIssue } from './api.ts';
 import { ErrorNote, Loading } from './common.ts';
 import { html } from './html.ts';
+import { KNOWN_CLASSES, SEVERITIES } from './ocsf-names.ts';
 import { fieldsOf, fromInput, issueKey, toInput, type ConnectorTypeInfo, type FieldSpec } from './schema-fields.ts';
 
-const SEVERITIES: [string, string][] = [
-  ['', 'Any severity'],
-  ['1', '1 Informational or higher'],
-  ['2', '2 Low or higher'],
-  ['3', '3 Medium or higher'],
-  ['4', '4 High or higher'],
-  ['5', '5 Critical or higher'],
-  ['6', '6 Fatal'],
-];
+const SEVERITY_CHOICES: [string, string][] = [['', 'Any severity'], ...SEVERITIES.map(([v, t]): [string, string] => [String(v), v === 6 ? `${v} ${t}` : `${v} ${t} or higher`])];
 
 interface Props {
   id?: string;
@@ -157,7 +150,8 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
     const fid = `field-${f.name}`;
     const key = `config.${f.name}`;
     const invalid = !!issues[key]?.length;
-    const defaultText = f.defaultValue !== undefined ? `Default: ${String(f.defaultValue)}.` : '';
+    // Most schemas state their default in the description already; say it once.
+    const defaultText = f.defaultValue !== undefined && !/\(default\b/i.test(f.help) ? `Default: ${String(f.defaultValue)}.` : '';
     const help = [f.help, defaultText].filter(Boolean).join(' ');
     const common = { id: fid, name: f.name, 'aria-invalid': invalid ? 'true' : undefined, 'aria-describedby': describedBy(fid, key, !!help), 'aria-required': f.required ? 'true' : undefined };
     const label = html`<label for=${fid}>${f.name}${f.required ? html`<span class="req" aria-hidden="true"> *</span>` : null}${f.required ? html`<span class="sr-only"> (required)</span>` : null}</label>`;
@@ -167,7 +161,8 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
       const status = html`<span class=${`secret-state ${set ? 'set' : 'not-set'}`} data-testid=${`secret-${f.name}`}>${removing.has(f.name) ? 'will be removed' : set ? 'set' : 'not set'}</span>`;
       if (!showsSecretInput(f)) {
         input = html`<div class="secret-row">${status}
-          <button type="button" onClick=${() => setReplacing(new Set([...replacing, f.name]))} data-testid=${`replace-${f.name}`}>Replace</button>
+          <button type="button" data-testid=${`replace-${f.name}`} aria-label=${`Replace ${f.name}`}
+            onClick=${() => { setReplacing(new Set([...replacing, f.name])); requestAnimationFrame(() => document.getElementById(fid)?.focus()); }}>Replace</button>
           ${!f.required && !removing.has(f.name) ? html`<button type="button" onClick=${() => setRemoving(new Set([...removing, f.name]))}>Remove</button>` : null}
           ${removing.has(f.name) ? html`<button type="button" onClick=${() => { const r = new Set(removing); r.delete(f.name); setRemoving(r); }}>Keep</button>` : null}</div>`;
       } else {
@@ -195,6 +190,9 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
     </div>`;
   };
 
+  useEffect(() => {
+    document.title = `${editing ? `Edit ${stream.name}` : 'New stream'} · siemstream console`;
+  }, [editing]);
   const topInvalid = (key: string) => (issues[key]?.length ? 'true' : undefined);
   return html`<section aria-labelledby="form-title">
     <p><a href=${editing ? `#/streams/${encodeURIComponent(stream.id)}` : '#/'}>← ${editing ? 'Back to the stream' : 'Streams'}</a></p>
@@ -204,9 +202,9 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
       <fieldset>
         <legend>Stream</legend>
         <div class="field">
-          <label for="field-connector-type">Connector type</label>
+          ${editing ? html`<span class="label" id="field-connector-type-label">Connector type</span>` : html`<label for="field-connector-type">Connector type</label>`}
           ${editing
-            ? html`<p id="field-connector-type">${info.display_name}</p>`
+            ? html`<p id="field-connector-type" aria-labelledby="field-connector-type-label">${info.display_name} <span class="muted">(fixed once created)</span></p>`
             : html`<select id="field-connector-type" value=${type} onChange=${(e: Event) => chooseType((e.target as HTMLSelectElement).value)}>
                 ${types.map((t) => html`<option value=${t.connector_type}>${t.display_name}</option>`)}
               </select>`}
@@ -239,7 +237,7 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
         <legend>Filters</legend>
         <div class=${`field${issues['filters.class_uids'] ? ' invalid' : ''}`}>
           <label for="field-class-uids">OCSF classes</label>
-          <p class="help" id="field-class-uids-help">Only events of these class_uids, comma-separated (e.g. 3002 for Authentication). Empty: every class.</p>
+          <p class="help" id="field-class-uids-help">${`Only events of these class_uids, comma-separated. Empty: every class. siemstream publishes ${KNOWN_CLASSES.map((c) => `${c.uid} ${c.caption}`).join(', ')}.`}</p>
           <input id="field-class-uids" type="text" value=${classUids} aria-invalid=${topInvalid('filters.class_uids')}
             aria-describedby=${describedBy('field-class-uids', 'filters.class_uids', true)} onInput=${(e: Event) => setClassUids((e.target as HTMLInputElement).value)} />
           ${errorsOf('filters.class_uids', 'field-class-uids')}
@@ -247,7 +245,7 @@ function Form({ types, stream }: { types: ConnectorTypeInfo[]; stream?: any }) {
         <div class="field">
           <label for="field-min-severity">Minimum severity</label>
           <select id="field-min-severity" value=${minSeverity} onChange=${(e: Event) => setMinSeverity((e.target as HTMLSelectElement).value)}>
-            ${SEVERITIES.map(([v, t]) => html`<option value=${v}>${t}</option>`)}
+            ${SEVERITY_CHOICES.map(([v, t]) => html`<option value=${v}>${t}</option>`)}
           </select>
           ${errorsOf('filters.min_severity_id', 'field-min-severity')}
         </div>

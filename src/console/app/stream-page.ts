@@ -2,21 +2,26 @@
  * One stream: health and why, actions (test, enable/disable, edit, delete), live figures, charts, last errors,
  * filters, payload preview, dead letters, replay of a time window, audit trail.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from './api.ts';
 import { StreamCharts } from './charts.ts';
 import { ConfirmButton, ErrorNote, Loading, StatusBadge, Time, usePolling } from './common.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { count, duration, localTime, ms } from './format.ts';
 import { html } from './html.ts';
+import { className, severityName } from './ocsf-names.ts';
 
 const base = (id: string) => `/v1/org/siem-configs/${encodeURIComponent(id)}`;
 
 export function StreamPage({ id }: { id: string }) {
-  const { data: s, error, reload } = usePolling(() => api('GET', `/v1/org/streams/${encodeURIComponent(id)}`), 5000, [id]);
+  const { data: s, error, reload } = usePolling(() => api('GET', `/v1/org/streams/${encodeURIComponent(id)}`), [id]);
+  const deadLetters = usePolling(() => api('GET', `${base(id)}/dead-letters?limit=50&offset=0`), [id]);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const [test, setTest] = useState<any>(undefined);
   const [testing, setTesting] = useState(false);
+  useEffect(() => {
+    if (s?.name) document.title = `${s.name} · siemstream console`;
+  }, [s?.name]);
 
   if (!s) return error ? html`<p><a href="#/">← Streams</a></p><${ErrorNote} error=${error} />` : html`<${Loading} />`;
 
@@ -43,14 +48,19 @@ export function StreamPage({ id }: { id: string }) {
     }
   };
   const f = s.figures ?? {};
-  return html`<article aria-labelledby="stream-title" data-testid="stream-page">
+  return html`<article aria-labelledby="stream-title" data-testid="stream-page" data-status=${s.delivery_status}>
     <p><a href="#/">← Streams</a></p>
     <div class="page-head">
       <h1 id="stream-title">${s.name}</h1>
       <${StatusBadge} status=${s.delivery_status} />
     </div>
-    <p class="muted">${s.display_name} · created <${Time} iso=${s.created_at} /> · ${s.is_enabled ? 'enabled' : 'disabled'}</p>
+    <p class="muted">${s.display_name} · created <${Time} iso=${s.created_at} /> · ${s.is_enabled ? 'enabled' : 'disabled: nothing is delivered'}</p>
     ${s.health_reason ? html`<p class="note note-error" data-testid="stream-reason"><strong>Why: </strong>${s.health_reason}</p>` : null}
+    ${f.backlog_events > 0 && s.delivery_status !== 'healthy'
+      ? html`<p class="note note-warn" data-testid="stream-backlog-note">
+          ${count(f.backlog_events)} events are waiting (the oldest for ${duration(f.lag_seconds)}); they are kept for the retention period and delivered once the SIEM accepts them again.
+        </p>`
+      : null}
     ${(s.warnings ?? []).map((w: string) => html`<p class="note note-warn">${w}</p>`)}
     <${ErrorNote} error=${error} />
     <div class="actions" role="toolbar" aria-label="Stream actions">
@@ -65,7 +75,7 @@ export function StreamPage({ id }: { id: string }) {
     <${ErrorNote} error=${actionError} />
     ${test ? html`<section class=${`card test-result ${test.success ? 'ok' : 'failed'}`} aria-live="polite" data-testid="test-result" data-kind=${test.kind}>
         <h2>${test.success ? 'Connection works' : 'Connection test failed'}</h2>
-        <p>Status: <strong data-testid="test-status">${test.status ?? 'no HTTP answer'}</strong></p>
+        <p>The SIEM answered: <strong data-testid="test-status">${test.status === null || test.status === undefined ? 'no HTTP answer' : `HTTP ${test.status}`}</strong></p>
         <p class="message" data-testid="test-message">${test.message}</p>
         <p data-testid="test-advice"><strong>What to do: </strong>${test.advice}</p>
       </section>` : null}
@@ -76,8 +86,8 @@ export function StreamPage({ id }: { id: string }) {
         <div><dt>Backlog</dt><dd data-testid="figure-backlog">${count(f.backlog_events)} events</dd></div>
         <div><dt>Lag</dt><dd data-testid="figure-lag">${duration(f.lag_seconds)}</dd></div>
         <div><dt>Delivered</dt><dd data-testid="figure-delivered">${count(f.events_delivered)}</dd></div>
-        <div><dt>Failed attempts</dt><dd>${count(f.events_failed)}</dd></div>
-        <div><dt>Dead-lettered</dt><dd>${count(f.events_dead_lettered)} (${count(f.dead_letters_pending)} pending)</dd></div>
+        <div><dt>Failed attempts</dt><dd data-testid="figure-failed">${count(f.events_failed)}</dd></div>
+        <div><dt>Dead-lettered</dt><dd data-testid="figure-dead">${count(f.events_dead_lettered)} (${count(f.dead_letters_pending)} pending)</dd></div>
         <div><dt>Latency p50 / p99</dt><dd>${ms(f.latency_p50_ms)} / ${ms(f.latency_p99_ms)}</dd></div>
         <div><dt>Failures in a row</dt><dd data-testid="figure-failures">${count(s.failure_count)}</dd></div>
         <div><dt>Last delivery</dt><dd><${Time} iso=${s.last_successful_batch_at} /></dd></div>
@@ -87,27 +97,53 @@ export function StreamPage({ id }: { id: string }) {
 
     <${StreamCharts} id=${id} />
 
-    <section class="card" aria-labelledby="errors-title">
-      <h2 id="errors-title">Last error</h2>
-      ${s.last_error ? html`<pre class="wrap" data-testid="last-error">${s.last_error}</pre>` : html`<p class="muted">None.</p>`}
-    </section>
+    <${LastErrors} stream=${s} deadLetters=${deadLetters.data?.items ?? []} />
 
     <section class="card" aria-labelledby="settings-title">
-      <h2 id="settings-title">Settings and filters</h2>
-      <dl class="settings">
+      <div class="section-head">
+        <h2 id="settings-title">Settings and filters</h2>
+        <a class="button" href=${`#/streams/${encodeURIComponent(id)}/edit`}>Change</a>
+      </div>
+      <dl class="settings" data-testid="settings">
         ${Object.entries(s.config ?? {}).map(([k, v]) => html`<div><dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd></div>`)}
-        ${Object.entries(s.secrets ?? {}).map(([k, v]) => html`<div><dt>${k}</dt><dd><span class=${`secret-state ${v === 'set' ? 'set' : 'not-set'}`}>${v === 'set' ? 'set' : 'not set'}</span></dd></div>`)}
+        ${Object.entries(s.secrets ?? {}).map(([k, v]) => html`<div><dt>${k}</dt><dd><span class=${`secret-state ${v === 'set' ? 'set' : 'not-set'}`} data-testid=${`secret-${k}`}>${v === 'set' ? 'set (write-only)' : 'not set'}</span></dd></div>`)}
         <div><dt>Batch size</dt><dd>${s.batch_size}</dd></div>
-        <div><dt>OCSF classes</dt><dd>${s.filters?.class_uids?.length ? s.filters.class_uids.join(', ') : 'all'}</dd></div>
-        <div><dt>Minimum severity</dt><dd>${s.filters?.min_severity_id ?? 'any'}</dd></div>
+        <div><dt>OCSF classes</dt><dd data-testid="filter-classes">${s.filters?.class_uids?.length ? s.filters.class_uids.map(className).join(', ') : 'every class'}</dd></div>
+        <div><dt>Minimum severity</dt><dd data-testid="filter-severity">${severityName(s.filters?.min_severity_id)}</dd></div>
       </dl>
     </section>
 
     <${Preview} id=${id} />
-    <${DeadLetters} id=${id} onChange=${reload} />
+    <${DeadLetters} id=${id} page=${deadLetters.data} error=${deadLetters.error}
+      onChange=${() => { deadLetters.reload(); reload(); }} />
     <${ReplayWindow} id=${id} />
     <${Audit} id=${id} />
   </article>`;
+}
+
+/** The stream's last error, its last failed test, and the distinct reasons of its latest dead letters. */
+function LastErrors({ stream: s, deadLetters }: { stream: any; deadLetters: any[] }) {
+  const reasons: { text: string; at: string; n: number }[] = [];
+  for (const d of deadLetters) {
+    const text = d.response_text ? `${d.reason}: ${d.response_text}` : d.reason;
+    const seen = reasons.find((r) => r.text === text);
+    if (seen) seen.n++;
+    else if (reasons.length < 5) reasons.push({ text, at: d.created_at, n: 1 });
+  }
+  const none = !s.last_error && reasons.length === 0;
+  return html`<section class="card" aria-labelledby="errors-title" data-testid="last-errors">
+    <h2 id="errors-title">Last errors</h2>
+    <p class="help">As the SIEM or the network reported them; credentials are redacted.</p>
+    ${none ? html`<p class="muted">None.</p>` : null}
+    ${s.last_error
+      ? html`<p><strong>Latest</strong>${s.last_delivery_at ? html` · <${Time} iso=${s.last_delivery_at} />` : null}</p>
+          <pre class="wrap" data-testid="last-error">${s.last_error}</pre>`
+      : null}
+    ${reasons.length > 0
+      ? html`<p><strong>Why the latest dead letters were refused</strong></p>
+          <ul class="reasons">${reasons.map((r) => html`<li><${Time} iso=${r.at} />${r.n > 1 ? ` (${r.n}×)` : ''}: <span class="wrap">${r.text}</span></li>`)}</ul>`
+      : null}
+  </section>`;
 }
 
 function Preview({ id }: { id: string }) {
@@ -129,7 +165,7 @@ function Preview({ id }: { id: string }) {
     <p class="help">The exact request the connector sends for a sample event (credentials redacted).</p>
     <${ErrorNote} error=${error} />
     ${p ? p.requests.map((r: any) => html`<div class="preview" data-testid="preview">
-        <p><code>${r.method} ${r.url}</code>${r.gzip ? ' (gzip)' : ''}</p>
+        <p><code class="wrap">${r.method} ${r.url}</code>${r.gzip ? ' (sent gzip-compressed)' : ''} · ${count(r.event_count)} event</p>
         <pre>${Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
         <pre class="body">${r.body}</pre>
       </div>`) : null}
@@ -140,15 +176,21 @@ function ReplayWindow({ id }: { id: string }) {
   const pad = (n: number) => String(n).padStart(2, '0');
   const local = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
   const [from, setFrom] = useState(() => local(new Date(Date.now() - 3_600_000)));
-  const [to, setTo] = useState(() => local(new Date()));
+  const [to, setTo] = useState(() => local(new Date(Date.now() + 60_000)));
   const [result, setResult] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
     setResult(undefined);
+    const fromTime = new Date(from);
+    const toTime = new Date(to);
+    if (Number.isNaN(fromTime.getTime()) || Number.isNaN(toTime.getTime())) {
+      setError('Give both times (date and time).');
+      return;
+    }
     try {
-      const r = await api('POST', `${base(id)}/replay`, { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+      const r = await api('POST', `${base(id)}/replay`, { from: fromTime.toISOString(), to: toTime.toISOString() });
       setResult(`Replay queued: events published ${localTime(r.from)} – ${localTime(r.to)}${r.clipped ? ' (narrowed to what the retention still holds)' : ''}.`);
     } catch (err) {
       setError(describeError(err));
@@ -156,8 +198,8 @@ function ReplayWindow({ id }: { id: string }) {
   };
   return html`<section class="card" aria-labelledby="replay-title">
     <h2 id="replay-title">Replay a time window</h2>
-    <p class="help">Delivers again the events published in the window (still in retention), beside live delivery. Times are local.</p>
-    <form class="inline-form" onSubmit=${submit}>
+    <p class="help">Delivers again the events published in the window (while still in retention), beside live delivery: the SIEM may receive some twice. Times are local.</p>
+    <form class="inline-form" onSubmit=${submit} data-testid="replay-window">
       <label for="replay-from">From</label>
       <input id="replay-from" type="datetime-local" value=${from} onInput=${(e: Event) => setFrom((e.target as HTMLInputElement).value)} />
       <label for="replay-to">To</label>
@@ -165,18 +207,19 @@ function ReplayWindow({ id }: { id: string }) {
       <button type="submit">Replay</button>
     </form>
     <${ErrorNote} error=${error} />
-    ${result ? html`<p class="note note-ok" role="status">${result}</p>` : null}
+    ${result ? html`<p class="note note-ok" role="status" data-testid="replay-result">${result}</p>` : null}
   </section>`;
 }
 
 function Audit({ id }: { id: string }) {
-  const { data, error } = usePolling(() => api<any[]>('GET', `${base(id)}/audit`), 15000, [id]);
+  const { data, error } = usePolling(() => api<any[]>('GET', `${base(id)}/audit`), [id], 3);
   return html`<section class="card" aria-labelledby="audit-title">
     <h2 id="audit-title">Audit trail</h2>
+    <p class="help">Who changed this stream's configuration, and which fields (never their values).</p>
     <${ErrorNote} error=${error} />
-    ${data ? html`<div class="table-wrap"><table data-testid="audit">
+    ${data ? html`<div class="table-wrap"><table class="cards" data-testid="audit">
         <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Fields</th></tr></thead>
-        <tbody>${data.map((a) => html`<tr key=${a.id}><td><${Time} iso=${a.at} /></td><td>${a.actor}</td><td>${a.action}</td><td>${(a.changed_fields ?? []).join(', ')}</td></tr>`)}</tbody>
+        <tbody>${data.map((a) => html`<tr key=${a.id}><td data-label="When"><${Time} iso=${a.at} /></td><td data-label="Who">${a.actor}</td><td data-label="What">${a.action}</td><td data-label="Fields">${(a.changed_fields ?? []).join(', ')}</td></tr>`)}</tbody>
       </table></div>` : null}
   </section>`;
 }
