@@ -5,9 +5,8 @@
  * - Legacy Data Collector: the POST (200); every answer also carries the API's retirement notice.
  */
 import { testResultFromOutcome } from '../shared/connection-test.ts';
-import type { ConnectionTestResult, DeliveryEvent } from '../shared/types.ts';
+import type { ConnectionTestResult, Deliver, DeliveryEvent } from '../shared/types.ts';
 import { LEGACY_RETIREMENT_WARNING } from './config.ts';
-import type { Deliver } from './sender.ts';
 import type { TokenCache } from './token-cache.ts';
 
 export async function testLogsIngestionConnection(

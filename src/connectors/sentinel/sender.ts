@@ -8,6 +8,7 @@ import type {
   Connector,
   ConnectorDeps,
   ConnectorLimits,
+  Deliver,
   DeliveryEvent,
   DeliveryOutcome,
   EncodedRequest,
@@ -27,8 +28,6 @@ interface TransportOptions {
   timeoutMs?: number;
   verifySsl?: boolean;
 }
-
-export type Deliver = (events: readonly DeliveryEvent[], signal?: AbortSignal) => Promise<DeliveryOutcome>;
 
 export function createSentinelConnector(config: SentinelConfig, deps: ConnectorDeps): Connector {
   const settings = resolveSentinelSettings(config);

@@ -191,6 +191,12 @@ export interface Connector {
   close(): Promise<void>;
 }
 
+/**
+ * A connector's own send of one batch, shared by its sender and its connection test (the test sends the
+ * synthetic event the same way a batch goes).
+ */
+export type Deliver = (events: readonly DeliveryEvent[], signal?: AbortSignal) => Promise<DeliveryOutcome>;
+
 export interface FieldIssue {
   /** Path inside `config`, e.g. ['url'] or ['tenant_id']. */
   path: (string | number)[];

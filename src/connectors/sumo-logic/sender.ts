@@ -4,14 +4,12 @@
  * rest of the batch is delivered.
  */
 import { exceedsLimits, sendAndClassify } from '../shared/send-request.ts';
-import type { Connector, ConnectorDeps, DeliveryEvent, DeliveryOutcome } from '../shared/types.ts';
+import type { Connector, ConnectorDeps, Deliver, DeliveryEvent, DeliveryOutcome } from '../shared/types.ts';
 import { classifySumoLogicResponse } from './classify.ts';
 import type { SumoLogicConfig } from './config.ts';
 import { createSumoLogicEncoder } from './encoder.ts';
 import { testSumoLogicConnection } from './health.ts';
 import { sumoLogicLimits } from './limits.ts';
-
-export type Deliver = (events: readonly DeliveryEvent[], signal?: AbortSignal) => Promise<DeliveryOutcome>;
 
 export function createSumoLogicConnector(config: SumoLogicConfig, deps: ConnectorDeps): Connector {
   const encode = createSumoLogicEncoder(config);
