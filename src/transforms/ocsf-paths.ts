@@ -5,17 +5,7 @@
 import { OCSF_CLASS_BY_UID } from '../ocsf/classes.ts';
 import type { FieldPath } from './field-path.ts';
 import { OCSF_ATTRIBUTE_TABLE } from './ocsf-attribute-table.ts';
-
-/**
- * Type codes: `string`, `integer`, `number`, `boolean`, `ip`, `json` (any JSON), `#<object>` (`#object`: OCSF's
- * free-form object), each possibly followed by `[]` (an array of it).
- */
-export interface OcsfAttributeTable {
-  /** Class uid → its top-level attributes → type code. */
-  readonly classes: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** OCSF object name → its attributes → type code. */
-  readonly objects: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
+import type { OcsfAttributeTable } from './ocsf-attribute-table-shape.ts';
 
 export type PathResolution =
   | {
