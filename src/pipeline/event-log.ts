@@ -86,6 +86,9 @@ export interface ReadOptions {
   limit: number;
 }
 
+/** Which events a reader selects (a destination's filter): ReadOptions without the range. */
+export type LogQuery = Pick<ReadOptions, 'orgId' | 'classUids' | 'minSeverity'>;
+
 export interface EventLog {
   /**
    * Appends in one transaction; durable (fsync'd / committed) when the promise resolves.

@@ -7,11 +7,10 @@
 import type { ConnectorDeps, ConnectorType } from '../../connectors/shared/types.ts';
 import { ValidationError } from '../../errors.ts';
 import type { StoreAdapter } from '../../store/adapter.ts';
-import type { EventLog } from '../event-log.ts';
+import type { EventLog, LogQuery } from '../event-log.ts';
 import { cursorRepo, type CursorRepo } from './cursor-repo.ts';
 import { deadLetterRepo, type DeadLetterRecord, type DeadLetterRepo, type DeadLetterState } from './dead-letter-repo.ts';
 import { DEFAULT_ENGINE_OPTIONS, type DeliveryEngine } from './engine.ts';
-import type { LogQuery } from './log-stream.ts';
 import { previewRequests, type Preview } from './preview.ts';
 import { replayWindowRepo, type ReplayWindow, type ReplayWindowRepo } from './replay-window-repo.ts';
 import { statsRepo, type StatsRepo } from './stats-repo.ts';

@@ -13,15 +13,13 @@
  * Positions: each batch covers a log range (PositionWindow); the committed position only moves over a contiguous
  * prefix of settled batches, and `onCommit` is told each time it moves.
  */
-import type { EventLog, ReadOptions, StoredEvent } from '../event-log.ts';
+import type { EventLog, LogQuery, ReadOptions, StoredEvent } from '../event-log.ts';
 import { EventBuffer, type BatchLimits } from './batching.ts';
 import type { DeadLetterItem } from './dead-letter-repo.ts';
 import type { EventTail } from './event-tail.ts';
 import type { SharedLogReads, SharedReader } from './shared-log-reads.ts';
 import { PositionWindow } from './position-window.ts';
 import type { Batch, DeliveryStream } from './stream.ts';
-
-export type LogQuery = Pick<ReadOptions, 'orgId' | 'classUids' | 'minSeverity'>;
 
 export interface LogStreamOptions {
   name: string;
