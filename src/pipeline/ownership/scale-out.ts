@@ -1,20 +1,19 @@
 /**
  * What a process adds when several instances share one PostgreSQL (SPEC §7, README "Scaling"):
- * - config changes travel between instances (LISTEN/NOTIFY through change-notifier.ts, bridged onto the config
- *   service's emitter by change-relay.ts), so every instance's engine hears every change within a second; a
+ * - config changes travel between instances (the store's change feed: LISTEN/NOTIFY, bridged onto the config
+ *   service's emitter by store/change-relay.ts), so every instance's engine hears every change within a second; a
  *   reconnected listener triggers a full reconcile (notifications sent meanwhile are lost);
  * - a delivering process (role all|worker) takes part in lease ownership (lease-ownership.ts): its engine runs
  *   only the destinations it holds a lease for, rebalances when the ownership says so, and its cursor and
  *   delivery-state writes are fenced by the lease token (fencing.ts).
  * An API-only process (role api) only relays changes: it is not counted in the fair share.
  */
-import type pg from 'pg';
 import type { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { StoreAdapter } from '../../store/adapter.ts';
-import { ChangeNotifier, configChannel } from '../../store/postgres/change-notifier.ts';
-import { relayChanges } from '../../store/postgres/change-relay.ts';
+import { relayChanges } from '../../store/change-relay.ts';
+import { openChangeFeed } from '../../store/open-change-feed.ts';
 import { siemConfigRepo } from '../../store/repos/siem-configs.ts';
 import type { DeliveryStateSink } from '../delivery/destination.ts';
 import { fencedStateSink } from './fencing.ts';
@@ -44,10 +43,8 @@ export interface ScaleOut {
 }
 
 export async function startScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
-  const pool = (opts.store as { pool?: pg.Pool }).pool;
-  if (!opts.store.capabilities.notify || !pool) throw new Error('scale-out needs a PostgreSQL store (LISTEN/NOTIFY on its pool)');
   const logger = opts.logger;
-  const notifier = new ChangeNotifier({ pool, channel: configChannel(opts.store.schema), origin: opts.instanceId, logger });
+  const notifier = openChangeFeed(opts.store, { origin: opts.instanceId, logger });
   await notifier.start();
 
   let ownership: LeaseOwnership | undefined;

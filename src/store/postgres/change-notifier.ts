@@ -14,12 +14,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { silentLogger } from '../../logger.ts';
 import { retryDelay, type BackoffPolicy } from '../../backoff.ts';
-
-export interface ChangeNotice {
-  kind: 'created' | 'updated' | 'deleted';
-  id: string;
-  orgId: string;
-}
+import type { ChangeFeed, ChangeNotice } from '../change-feed.ts';
 
 export interface ChangeNotifierOptions {
   /** Publishing goes through the pool. */
@@ -50,7 +45,7 @@ export function configChannel(schema = 'public'): string {
   return `siemstream_config_${suffix}`;
 }
 
-export class ChangeNotifier {
+export class ChangeNotifier implements ChangeFeed {
   readonly channel: string;
   private readonly listeners = new Set<(change: ChangeNotice) => void>();
   private readonly resyncListeners = new Set<() => void>();

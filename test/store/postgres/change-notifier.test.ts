@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChangeNotifier, configChannel, type ChangeNotice } from '../../../src/store/postgres/change-notifier.ts';
-import { relayChanges } from '../../../src/store/postgres/change-relay.ts';
+import type { ChangeNotice } from '../../../src/store/change-feed.ts';
+import { relayChanges } from '../../../src/store/change-relay.ts';
+import { ChangeNotifier, configChannel } from '../../../src/store/postgres/change-notifier.ts';
 import { openSharedSchema, waitFor, type InstanceAdapter, type SharedSchema } from '../../helpers/postgres-instances.ts';
 import { postgresUrl } from '../../helpers/stores.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Bridges an in-process change emitter (SiemConfigService.changes: 'change' {kind, id, orgId}) and the
- * ChangeNotifier both ways:
+ * store's ChangeFeed (change-feed.ts) both ways:
  * - local changes are published, so every other instance hears them;
  * - other instances' changes are re-emitted on the same emitter, so whatever already listens to it (the config
  *   feed's DestinationSource.subscribe) relays them without knowing about PostgreSQL.
@@ -9,12 +9,12 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { silentLogger } from '../../logger.ts';
-import type { ChangeNotice, ChangeNotifier } from './change-notifier.ts';
+import { silentLogger } from '../logger.ts';
+import type { ChangeFeed, ChangeNotice } from './change-feed.ts';
 
 export function relayChanges(
   changes: EventEmitter,
-  notifier: ChangeNotifier,
+  notifier: ChangeFeed,
   opts: { logger?: Logger; onResync?: () => void } = {},
 ): () => void {
   const logger = opts.logger ?? silentLogger;
