@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, buildMetricsApp, type RouteModule } from './app.ts';
+import { consoleUrl } from './console/plugin.ts';
 import { createAuthHooks } from './api/plugins/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { loadSettings, type ServiceSettings } from './config/env.ts';
@@ -172,6 +173,11 @@ export async function createService(opts: ServiceOptions = {}): Promise<Service>
     engine,
     async listen() {
       const address = await app.listen({ port: settings.port, host: settings.host });
+      // The admin console's link, for whoever just started the service (a worker serves no console).
+      if (settings.role !== 'worker') {
+        const url = consoleUrl(settings.host, Number(new URL(address).port));
+        logger.info({ console: url }, `admin console: ${url} (sign in with a token, e.g. from \`npx siemstream token\`)`);
+      }
       const metricsAddress = await metricsApp?.listen({ port: settings.metricsPort, host: settings.metricsHost });
       return { address, metricsAddress };
     },

@@ -28,6 +28,15 @@ export const CONSOLE_CSP = {
   objectSrc: ["'none'"],
 };
 
+/**
+ * The console's address for the start-up log: a wildcard listen address (0.0.0.0, ::) becomes this machine's
+ * loopback, which a browser here can open; IPv6 literals are bracketed.
+ */
+export function consoleUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}${CONSOLE_PATH}`;
+}
+
 /** dist/console beside the compiled entry (dist/siemstream.js), or under the checkout when run from src/. */
 export function defaultAssetsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
