@@ -6,7 +6,7 @@
  *   BENCH_UIDS = v4 (random, as clients may send; default) | v7 (time-ordered, as siemstream assigns).
  */
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '../src/pipeline/event-log.ts';
+import type { NewEvent } from '../src/store/event-log.ts';
 import { uuidV7 } from '../src/pipeline/uuid-v7.ts';
 import { runMigrations } from '../src/store/migrate.ts';
 import { openEventLog } from '../src/store/open-event-log.ts';

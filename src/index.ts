@@ -10,7 +10,8 @@ import type { GlobalConnectorInput } from './registry/entry.ts';
 import type { GlobalConnectorState } from './registry/registry.ts';
 import { createService, type Service } from './service.ts';
 
-export type { PublishResult, RejectedEvent } from './pipeline/publish.ts';
+export type { PublishResult } from './pipeline/publish.ts';
+export type { RejectedEvent } from './store/event-log.ts';
 export type { Service } from './service.ts';
 export type { GlobalConnectorInput } from './registry/entry.ts';
 export type { GlobalConnectorState } from './registry/registry.ts';

@@ -2,7 +2,7 @@ import type { ServiceSettings } from '../config/env.ts';
 import type { SiemConfigService } from '../siem-configs/service.ts';
 import type { ConnectionTester } from '../siem-configs/connection-test.ts';
 import type { ConnectorRegistry } from '../registry/registry.ts';
-import type { EventLog } from '../pipeline/event-log.ts';
+import type { EventLog } from '../store/event-log.ts';
 import type { Metrics } from '../pipeline/metrics.ts';
 import type { DeliveryAdmin } from '../pipeline/delivery/admin.ts';
 import type { Publisher } from '../pipeline/publish.ts';

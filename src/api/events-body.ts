@@ -17,14 +17,14 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
-import type { RejectedEvent } from '../pipeline/publish.ts';
+import type { EventsBodyFormat, RejectedEvent } from '../store/event-log.ts';
 import { isStorableText, type SentText } from '../pipeline/event-json.ts';
 import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines, type ElementReader } from './json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100_000;
 
-export type EventsBodyFormat = 'json' | 'ndjson';
+export type { EventsBodyFormat };
 
 export interface EventsBody {
   /** The events to publish. */

@@ -8,13 +8,7 @@
  * tenants apart.
  */
 import type { OcsfEvent } from '../connectors/shared/types.ts';
-
-export interface OrgRules {
-  /** The organisation of events that name none (an org token's organisation). */
-  orgId?: string;
-  /** Organisations an event may name: 'any', or one organisation id. Default: `orgId` (none when absent). */
-  allowedOrgs?: 'any' | string;
-}
+import type { OrgRules } from '../store/event-log.ts';
 
 export type OrgResolution = { ok: true; orgId: string; event: OcsfEvent } | { ok: false; error: string };
 

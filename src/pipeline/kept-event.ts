@@ -7,7 +7,7 @@
  * the old generation and be marked and compacted there. Made where a body is prepared (publish-body.ts), on the
  * main thread or in the append worker, and from the worker's reply (src/store/sqlite/prepared-wire.ts).
  */
-import type { NewEvent, StoredEvent } from './event-log.ts';
+import type { NewEvent, StoredEvent } from '../store/event-log.ts';
 
 /** A NewEvent whose stored JSON is exactly `jsonUtf8` (valid UTF-8: api/events-body.ts keeps no other). */
 export class KeptNewEvent implements NewEvent {

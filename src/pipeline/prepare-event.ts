@@ -6,8 +6,8 @@
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { normalizeEvent } from '../ocsf/normalize.ts';
 import { storedEventJson, type SentText } from './event-json.ts';
-import { resolveEventOrg, type OrgRules } from './event-org.ts';
-import type { NewEvent } from './event-log.ts';
+import { resolveEventOrg } from './event-org.ts';
+import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { uuidV7 } from './uuid-v7.ts';
 
 /** metadata.uid is an index key: bounded and printable. */

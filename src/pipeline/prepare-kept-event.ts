@@ -10,8 +10,8 @@ import { elementBytes, elementText, type BodyElements } from '../api/events-body
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
 import { isStorableText, withAddedMetadata } from './event-json.ts';
-import type { NewEvent } from './event-log.ts';
-import { resolveEventOrg, type OrgRules } from './event-org.ts';
+import type { NewEvent, OrgRules } from '../store/event-log.ts';
+import { resolveEventOrg } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
 import { KeptNewEvent } from './kept-event.ts';
 import { UID } from './prepare-event.ts';

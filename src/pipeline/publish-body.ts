@@ -9,27 +9,11 @@ import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBody
 import type { ElementReader, ElementTable } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
-import type { OrgRules } from './event-org.ts';
-import type { NewEvent } from './event-log.ts';
+import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from './kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
 import { readEventSkeletonAt, type Skeleton } from './event-skeleton.ts';
 import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
-import type { RejectedEvent } from './publish.ts';
-
-/** The events of a body that are valid (to append) and those rejected (with request positions). */
-export interface PreparedBody {
-  valid: NewEvent[];
-  rejected: RejectedEvent[];
-  /** Organisations of the valid events. */
-  orgIds: string[];
-  /**
-   * Per valid event, the index of the element (JSON array element or NDJSON line) whose text is its stored JSON,
-   * exactly (kept as is), else -1. Lets the append worker answer with indexes instead of copies of the texts
-   * (src/store/sqlite/prepared-wire.ts).
-   */
-  sentElement?: number[];
-}
 
 /**
  * A body ready to be prepared in ranges of its events, so the main thread can yield between slices and the

@@ -13,19 +13,12 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { publishBodyBytes, type EventsBodyFormat } from '../api/events-body.ts';
-import type { OrgRules } from './event-org.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
-import type { AppendResult, EventLog, NewEvent } from './event-log.ts';
+import type { AppendResult, EventLog, NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import type { Metrics } from './metrics.ts';
-import { bodyPreparation, eventsPreparation, readPublishBody, type BodyPreparation, type PreparedBody } from './publish-body.ts';
+import { bodyPreparation, eventsPreparation, readPublishBody, type BodyPreparation } from './publish-body.ts';
 
 export type PublishOptions = OrgRules;
-
-export interface RejectedEvent {
-  /** Position of the event in the published list. */
-  index: number;
-  error: string;
-}
 
 export interface PublishResult {
   /** Valid events: appended, or duplicates of an event published within the de-duplication window. */

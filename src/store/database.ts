@@ -55,7 +55,7 @@ export interface RateLimitsTable {
   count: number;
 }
 
-/** The event log (src/pipeline/event-log.ts); the hot paths use raw SQL in src/store/{sqlite,postgres}/event-log.ts. */
+/** The event log (src/store/event-log.ts); the hot paths use raw SQL in src/store/{sqlite,postgres}/event-log.ts. */
 export interface EventLogTable {
   seq: number;
   org_id: string;

@@ -8,17 +8,13 @@
  * - head: the highest seq a reader may read up to. GAP-SAFETY RULE: no event with seq <= head may commit later.
  *   (SQLite has one writer, so head = max(seq). PostgreSQL assigns seq under a transaction-scoped lock held until
  *   commit, so seqs commit in order; see postgres/event-log.ts.)
- * - cursor: per destination, the seq up to which everything was delivered or dead-lettered (pipeline/cursors).
+ * - cursor: per destination, the seq up to which everything was delivered or dead-lettered (kept by delivery).
  * - dedupe window: a metadata.uid seen within the last 24 h in the same organisation is accepted again but not
  *   appended again (another organisation's event with that uid is its own event).
  *
- * One implementation per backend (src/store/sqlite|postgres/event-log.ts) for speed: the append path is the
+ * One implementation per backend (sqlite/event-log.ts, postgres/event-log.ts) for speed: the append path is the
  * publish hot path and uses one multi-row statement per request inside one transaction.
  */
-
-import type { EventsBodyFormat } from '../api/events-body.ts';
-import type { OrgRules } from './event-org.ts';
-import type { PreparedBody } from './publish-body.ts';
 
 /** An event ready to append: normalised OCSF JSON text plus routing fields. */
 export interface NewEvent {
@@ -53,6 +49,41 @@ export interface AppendResult {
    * lastSeq], in input order: delivery's in-memory tail relies on it (pipeline/delivery/event-tail.ts).
    */
   lastSeq: number;
+}
+
+/** How a publish body is framed: a JSON array (or `{"events": [...]}`), or NDJSON. */
+export type EventsBodyFormat = 'json' | 'ndjson';
+
+/**
+ * Which organisations a publish request's events may go to (the token's): the store passes them on to whatever
+ * prepares the body, it does not read them.
+ */
+export interface OrgRules {
+  /** The organisation of events that name none (an org token's organisation). */
+  orgId?: string;
+  /** Organisations an event may name: 'any', or one organisation id. Default: `orgId` (none when absent). */
+  allowedOrgs?: 'any' | string;
+}
+
+/** An event of a publish request that was not appended, and why. */
+export interface RejectedEvent {
+  /** Position of the event in the published list. */
+  index: number;
+  error: string;
+}
+
+/** The events of a body that are valid (to append) and those rejected (with request positions). */
+export interface PreparedBody {
+  valid: NewEvent[];
+  rejected: RejectedEvent[];
+  /** Organisations of the valid events. */
+  orgIds: string[];
+  /**
+   * Per valid event, the index of the element (JSON array element or NDJSON line) whose text is its stored JSON,
+   * exactly (kept as is), else -1. Lets the append worker answer with indexes instead of copies of the texts
+   * (src/store/sqlite/prepared-wire.ts).
+   */
+  sentElement?: number[];
 }
 
 /** A publish request, for EventLog.publishBody. */

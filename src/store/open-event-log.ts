@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventLog } from '../pipeline/event-log.ts';
+import type { EventLog } from './event-log.ts';
 import type { StoreAdapter } from './adapter.ts';
 import { PostgresEventLog } from './postgres/event-log.ts';
 import type { SqliteAdapter } from './sqlite/adapter.ts';

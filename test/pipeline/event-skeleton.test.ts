@@ -11,14 +11,13 @@ import { createEventFactory } from '../../bench/bench-events.ts';
 import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import { validateOcsfEvent } from '../../src/ocsf/validate.ts';
 import { syntheticTestEvent } from '../../src/ocsf/test-event.ts';
-import type { NewEvent } from '../../src/pipeline/event-log.ts';
-import type { OrgRules } from '../../src/pipeline/event-org.ts';
+import type { NewEvent, OrgRules, PreparedBody } from '../../src/store/event-log.ts';
 import { resolveEventOrg } from '../../src/pipeline/event-org.ts';
 import { readEventSkeleton, readEventSkeletonAt } from '../../src/pipeline/event-skeleton.ts';
 import { KeptNewEvent } from '../../src/pipeline/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';
-import { preparePublishBody, readAndPreparePublishBody, type PreparedBody } from '../../src/pipeline/publish-body.ts';
+import { preparePublishBody, readAndPreparePublishBody } from '../../src/pipeline/publish-body.ts';
 import { jsonArrayElements, type ElementReader, type Elements } from '../../src/api/json-elements.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 

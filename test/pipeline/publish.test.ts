@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventLog } from '../../src/pipeline/event-log.ts';
+import type { EventLog } from '../../src/store/event-log.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { Publisher, type AppendedNotice } from '../../src/pipeline/publish.ts';
 import { runMigrations } from '../../src/store/migrate.ts';

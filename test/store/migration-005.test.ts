@@ -3,7 +3,7 @@
  * event that wrote them, organisations keep one holder per slug.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventLog, NewEvent } from '../../src/pipeline/event-log.ts';
+import type { EventLog, NewEvent } from '../../src/store/event-log.ts';
 import { runMigrations } from '../../src/store/migrate.ts';
 import { migrations } from '../../src/store/migrations/index.ts';
 import { openEventLog } from '../../src/store/open-event-log.ts';

@@ -7,7 +7,7 @@
 import type { ConnectorDeps, ConnectorType } from '../../connectors/shared/types.ts';
 import { ValidationError } from '../../errors.ts';
 import type { StoreAdapter } from '../../store/adapter.ts';
-import type { EventLog, LogQuery } from '../event-log.ts';
+import type { EventLog, LogQuery } from '../../store/event-log.ts';
 import { cursorRepo, type CursorRepo } from './cursor-repo.ts';
 import { deadLetterRepo, type DeadLetterRecord, type DeadLetterRepo, type DeadLetterState } from './dead-letter-repo.ts';
 import { DEFAULT_ENGINE_OPTIONS, type DeliveryEngine } from './engine.ts';

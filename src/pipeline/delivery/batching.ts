@@ -6,7 +6,7 @@
  * split the batch in halves.
  */
 import type { ConnectorLimits } from '../../connectors/shared/types.ts';
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 
 /** Envelope bytes per event on top of its JSON: covers every encoder's per-event framing (the largest is ~200). */
 export const PER_EVENT_OVERHEAD_BYTES = 256;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 import type { DeadLettersTable, DeliveryDb } from './tables.ts';
 
 export interface DeadLetterCause {

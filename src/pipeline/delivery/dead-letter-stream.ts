@@ -4,7 +4,7 @@
  * rows `replayed_at`; a row that fails again keeps its place in the dead-letter store with the new reason.
  * One chunk at a time: the next read waits until the previous chunk is settled, so no row is sent twice.
  */
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 import { EventBuffer, type BatchLimits } from './batching.ts';
 import { deadLetterEvent, type DeadLetterItem, type DeadLetterRepo } from './dead-letter-repo.ts';
 import type { Batch, DeliveryStream } from './stream.ts';

@@ -9,7 +9,7 @@
  * (REJECTED_BATCHES_UNTIL); not_configured when the connector cannot be instantiated. `paused` is the config
  * service's (a disabled destination has no worker).
  */
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 import type { DestinationMetrics } from './delivery-metrics.ts';
 import type { DeliveryStateSink, DeliveryStateUpdate } from './destination.ts';
 import { LatencyTracker } from './latency-tracker.ts';

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { connectorCatalog } from '../../connectors/catalog.ts';
 import { instantiateConnector } from '../../connectors/shared/redacting-connector.ts';
 import type { Connector, ConnectorDeps } from '../../connectors/shared/types.ts';
-import type { EventLog, LogQuery } from '../event-log.ts';
+import type { EventLog, LogQuery } from '../../store/event-log.ts';
 import type { BackoffPolicy } from '../../backoff.ts';
 import { batchLimits, type BatchLimits } from './batching.ts';
 import type { CursorWriter } from './cursor-writer.ts';

@@ -15,7 +15,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ConnectorDeps } from '../../connectors/shared/types.ts';
 import type { StoreAdapter } from '../../store/adapter.ts';
-import type { EventLog } from '../event-log.ts';
+import type { EventLog } from '../../store/event-log.ts';
 import type { AppendedNotice } from '../publish.ts';
 import { DEFAULT_BACKOFF } from '../../backoff.ts';
 import { cursorRepo, type CursorRepo } from './cursor-repo.ts';

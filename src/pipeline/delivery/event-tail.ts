@@ -7,7 +7,7 @@
  * it does not know to be complete, so a reader can neither skip nor reorder an event. It is filled from the
  * Publisher's 'appended' notices, which come after the commit: an append's events hold the seqs
  * (lastSeq − appended, lastSeq] in input order (both backends take them from the head row inside the write
- * transaction, see event-log.ts), so everything in the tail is committed and at or below the log's head.
+ * transaction, see store/event-log.ts), so everything in the tail is committed and at or below the log's head.
  * A notice that does not continue the range at exactly end + 1 (another instance or process appended in
  * between — on PostgreSQL with several instances, foreign seqs interleave — or notices arrived out of order)
  * restarts the tail after the gap; a notice whose events cannot be identified (some were duplicates, so which
@@ -24,7 +24,7 @@
  * or just the latest append when no stream did.
  */
 import type { AppendedNotice } from '../publish.ts';
-import type { ReadOptions, StoredEvent } from '../event-log.ts';
+import type { ReadOptions, StoredEvent } from '../../store/event-log.ts';
 import { KeptStoredEvent } from '../kept-event.ts';
 import { SeqWindow, type WindowRead } from './seq-window.ts';
 

@@ -13,7 +13,7 @@
  * Positions: each batch covers a log range (PositionWindow); the committed position only moves over a contiguous
  * prefix of settled batches, and `onCommit` is told each time it moves.
  */
-import type { EventLog, LogQuery, ReadOptions, StoredEvent } from '../event-log.ts';
+import type { EventLog, LogQuery, ReadOptions, StoredEvent } from '../../store/event-log.ts';
 import { EventBuffer, type BatchLimits } from './batching.ts';
 import type { DeadLetterItem } from './dead-letter-repo.ts';
 import type { EventTail } from './event-tail.ts';

@@ -5,7 +5,7 @@
  * Filled by the in-memory tail (event-tail.ts, every event appended here) and by shared log reads
  * (shared-log-reads.ts, one query's events).
  */
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 
 /** The event object, its uid and the array slots, on top of the JSON text. */
 const PER_EVENT_OVERHEAD_BYTES = 160;

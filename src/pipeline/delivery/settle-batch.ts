@@ -21,7 +21,7 @@
  * not only of its events.
  */
 import type { Connector, DeliveryOutcome } from '../../connectors/shared/types.ts';
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 import type { DeadLetterCause } from './dead-letter-repo.ts';
 import { GateStopped, type DeliveryGate } from './delivery-gate.ts';
 import type { Batch, DeliveryStream } from './stream.ts';

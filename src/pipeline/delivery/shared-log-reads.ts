@@ -12,7 +12,7 @@
  * groups of readers far apart cannot make it thrash.
  * A window exists only while two or more streams hold the query: a lone reader reads the log directly.
  */
-import type { EventLog, LogQuery, StoredEvent } from '../event-log.ts';
+import type { EventLog, LogQuery, StoredEvent } from '../../store/event-log.ts';
 import { SeqWindow } from './seq-window.ts';
 
 /** Per query: a few read chunks, so readers a chunk or two apart still find theirs. */

@@ -4,7 +4,7 @@
  * cursor), and dead-letter replays. Each decides what "settled" means for it: the live stream advances the cursor,
  * a replay window its own position, a dead-letter replay marks rows replayed.
  */
-import type { StoredEvent } from '../event-log.ts';
+import type { StoredEvent } from '../../store/event-log.ts';
 import type { BatchLimits } from './batching.ts';
 import type { DeadLetterItem } from './dead-letter-repo.ts';
 

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { migrationDialect } from './dialect.ts';
 
 /**
- * The event log (src/pipeline/event-log.ts): events by global seq, the 24 h de-duplication uids, and the one-row
+ * The event log (src/store/event-log.ts): events by global seq, the 24 h de-duplication uids, and the one-row
  * head (the last seq ever appended; it survives pruning, so seqs are never reused and cursors stay valid).
  */
 export async function up(db: Kysely<any>): Promise<void> {

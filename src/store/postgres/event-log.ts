@@ -1,5 +1,5 @@
 /**
- * The event log on PostgreSQL (contract: src/pipeline/event-log.ts), on the adapter's pg pool with raw SQL: each
+ * The event log on PostgreSQL (contract: src/store/event-log.ts), on the adapter's pg pool with raw SQL: each
  * statement of the append carries a whole request as parameter arrays (`unnest($1::text[], …)`), so a
  * 1000-event publish costs five round trips, not a thousand.
  *
@@ -17,7 +17,7 @@
  * deadlock. De-duplication is per organisation: event_uids is keyed by (uid, org_id).
  */
 import type pg from 'pg';
-import type { AppendResult, EventLog, NewEvent, ReadOptions, StoredEvent } from '../../pipeline/event-log.ts';
+import type { AppendResult, EventLog, NewEvent, ReadOptions, StoredEvent } from '../event-log.ts';
 import { STORED_EVENT_COLUMNS } from '../event-log-columns.ts';
 import { searchSeqAtTime, type SeqTime } from '../event-log-time-search.ts';
 

@@ -6,7 +6,7 @@
  * 'publish' carries a raw publish body that the worker parses and prepares itself (pipeline/publish-body.ts), so
  * that work leaves the main thread too.
  */
-import type { AppendResult, NewEvent, PublishBodyRequest } from '../../pipeline/event-log.ts';
+import type { AppendResult, NewEvent, PublishBodyRequest } from '../event-log.ts';
 import type { BodyRefusal } from '../../pipeline/publish-body.ts';
 import type { PreparedWire } from './prepared-wire.ts';
 

@@ -15,8 +15,8 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { ElementTable } from '../../api/json-elements.ts';
-import type { PublishBodyRequest } from '../../pipeline/event-log.ts';
-import type { BodyRefusal, PreparedBody } from '../../pipeline/publish-body.ts';
+import type { PreparedBody, PublishBodyRequest } from '../event-log.ts';
+import type { BodyRefusal } from '../../pipeline/publish-body.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import type { AppendRequest, GroupAppend } from './append-transaction.ts';
 import { packPrepared, transferables } from './prepared-wire.ts';

@@ -8,10 +8,10 @@
  * siemstream assigns, ~40-55k/s with random client-supplied uids, i.e. random inserts into the uid index).
  *
  * Single writer: seqs are assigned from the head row inside the write transaction, so head = the last seq and no
- * lower seq can commit later (the gap-safety rule of src/pipeline/event-log.ts holds trivially).
+ * lower seq can commit later (the gap-safety rule of src/store/event-log.ts holds trivially).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AppendResult, NewEvent } from '../../pipeline/event-log.ts';
+import type { AppendResult, NewEvent } from '../event-log.ts';
 
 /** One EventLog.append call. */
 export interface AppendRequest {

@@ -5,7 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../../pipeline/event-log.ts';
+import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../event-log.ts';
 import { prepareGroupAppend, type GroupAppend } from './append-transaction.ts';
 import { AppendWorkerClient } from './append-worker-client.ts';
 import { holdingKyselyConnection } from './kysely-exclusive.ts';

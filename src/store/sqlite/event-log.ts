@@ -1,5 +1,5 @@
 /**
- * The event log on SQLite (contract: src/pipeline/event-log.ts). Reads use the main thread's raw better-sqlite3
+ * The event log on SQLite (contract: src/store/event-log.ts). Reads use the main thread's raw better-sqlite3
  * handle with prepared statements (no query building); appends go to the adapter's EventAppender: for a file,
  * a worker thread that group-commits concurrent appends (one transaction and one fsync for all of them) off the
  * main thread's event loop (event-appender.ts, append-server.ts). WAL: a read here sees every append whose
@@ -11,7 +11,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendResult, EventLog, NewEvent, PublishBodyRequest, PublishBodyResult, ReadOptions, StoredEvent } from '../../pipeline/event-log.ts';
+import type { AppendResult, EventLog, NewEvent, PublishBodyRequest, PublishBodyResult, ReadOptions, StoredEvent } from '../event-log.ts';
 import { SQLITE_STORED_EVENT_COLUMNS } from '../event-log-columns.ts';
 import { searchSeqAtTime, type SeqTime } from '../event-log-time-search.ts';
 import type { EventAppender } from './event-appender.ts';

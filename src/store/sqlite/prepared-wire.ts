@@ -7,9 +7,8 @@
  */
 import { elementBytes, type BodyElements } from '../../api/events-body.ts';
 import type { ElementTable } from '../../api/json-elements.ts';
-import type { NewEvent } from '../../pipeline/event-log.ts';
+import type { NewEvent, PreparedBody } from '../event-log.ts';
 import { KeptNewEvent } from '../../pipeline/kept-event.ts';
-import type { PreparedBody } from '../../pipeline/publish-body.ts';
 
 export interface PreparedWire {
   rejected: PreparedBody['rejected'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { batchLimits, cutBatch, EventBuffer, PER_EVENT_OVERHEAD_BYTES, type BatchLimits } from '../../../src/pipeline/delivery/batching.ts';
-import type { StoredEvent } from '../../../src/pipeline/event-log.ts';
+import type { StoredEvent } from '../../../src/store/event-log.ts';
 
 const limits = (l: Partial<BatchLimits> = {}): BatchLimits => ({
   maxEvents: 100,

@@ -12,7 +12,7 @@ import { deadLetterRepo } from '../../../src/pipeline/delivery/dead-letter-repo.
 import type { DeliveryStateUpdate, DestinationFeed, DestinationSpec } from '../../../src/pipeline/delivery/destination.ts';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../../../src/pipeline/delivery/engine.ts';
 import { deliveryDb } from '../../../src/pipeline/delivery/tables.ts';
-import type { EventLog, NewEvent } from '../../../src/pipeline/event-log.ts';
+import type { EventLog, NewEvent } from '../../../src/store/event-log.ts';
 import { parseEgressAllow } from '../../../src/security/egress-guard.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { openEventLog } from '../../../src/store/open-event-log.ts';

@@ -9,7 +9,7 @@ import { batchLimits } from '../../../src/pipeline/delivery/batching.ts';
 import { EventTail } from '../../../src/pipeline/delivery/event-tail.ts';
 import { LogStream } from '../../../src/pipeline/delivery/log-stream.ts';
 import { SharedLogReads } from '../../../src/pipeline/delivery/shared-log-reads.ts';
-import type { EventLog, LogQuery, NewEvent } from '../../../src/pipeline/event-log.ts';
+import type { EventLog, LogQuery, NewEvent } from '../../../src/store/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { openEventLog } from '../../../src/store/open-event-log.ts';
 import { storeBackends, type TestStore } from '../../helpers/stores.ts';

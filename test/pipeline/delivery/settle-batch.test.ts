@@ -4,7 +4,7 @@ import type { DeadLetterItem } from '../../../src/pipeline/delivery/dead-letter-
 import { DeliveryGate } from '../../../src/pipeline/delivery/delivery-gate.ts';
 import { settleBatch, type SettleContext, type SettleReporter } from '../../../src/pipeline/delivery/settle-batch.ts';
 import type { Batch, DeliveryStream } from '../../../src/pipeline/delivery/stream.ts';
-import type { StoredEvent } from '../../../src/pipeline/event-log.ts';
+import type { StoredEvent } from '../../../src/store/event-log.ts';
 
 function events(n: number, publishedAt = Date.now()): StoredEvent[] {
   return Array.from({ length: n }, (_, i) => ({

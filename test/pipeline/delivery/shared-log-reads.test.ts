@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SharedLogReads } from '../../../src/pipeline/delivery/shared-log-reads.ts';
-import type { EventLog, LogQuery, ReadOptions, StoredEvent } from '../../../src/pipeline/event-log.ts';
+import type { EventLog, LogQuery, ReadOptions, StoredEvent } from '../../../src/store/event-log.ts';
 
 /** The log's read contract in memory; every read answers on a later tick, so reads really overlap. */
 class MemoryLog {

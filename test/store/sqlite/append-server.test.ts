@@ -10,7 +10,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publishBodyBytes } from '../../../src/api/events-body.ts';
-import type { NewEvent } from '../../../src/pipeline/event-log.ts';
+import type { NewEvent } from '../../../src/store/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import type { AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from '../../../src/store/sqlite/append-protocol.ts';
 import { serveAppends, type PreparePublish, type SyncWal } from '../../../src/store/sqlite/append-server.ts';

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishBodyBytes } from '../../../src/api/events-body.ts';
-import type { NewEvent } from '../../../src/pipeline/event-log.ts';
+import type { NewEvent } from '../../../src/store/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { createSqliteAdapter } from '../../../src/store/sqlite/adapter.ts';
 import { AppendError, AppendWorkerClient } from '../../../src/store/sqlite/append-worker-client.ts';

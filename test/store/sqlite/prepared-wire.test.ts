@@ -1,7 +1,7 @@
 /** The prepared body's trip from the append worker to the main thread: the same events come out. */
 import { expect, it } from 'vitest';
 import { scanEventsBody, scannedElements } from '../../../src/api/events-body.ts';
-import type { NewEvent } from '../../../src/pipeline/event-log.ts';
+import type { NewEvent } from '../../../src/store/event-log.ts';
 import { KeptNewEvent } from '../../../src/pipeline/kept-event.ts';
 import { preparePublishBody } from '../../../src/pipeline/publish-body.ts';
 import { packPrepared, unpackPrepared } from '../../../src/store/sqlite/prepared-wire.ts';
