@@ -10,7 +10,12 @@ import { storeBackends } from '../helpers/stores.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 
 /** The query parameters this file tests, per OpenAPI path; a new one fails the first test until it is tested here. */
-const TESTED = { '/v1/org/siem-configs/{config_id}/dead-letters': ['limit', 'offset', 'state'] };
+const TESTED = {
+  '/v1/org/siem-configs/{config_id}/dead-letters': ['limit', 'offset', 'state'],
+  '/v1/org/siem-configs/{config_id}/timeseries': ['window'],
+  '/v1/org/streams': ['figures'],
+  '/api/admin/siem/streams': ['limit', 'offset', 'org_id', 'state'],
+};
 
 describe.each(storeBackends)('query parameters on $name', (backend) => {
   let t: TestService;
@@ -125,5 +130,42 @@ describe.each(storeBackends)('query parameters on $name', (backend) => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().detail).toEqual([{ loc: ['body', 'batch_size'], msg: 'Input should be a valid integer', type: 'integer_type' }]);
+  });
+
+  const get = async (url: string, headers = auth) => t.service.app.inject({ method: 'GET', url, headers });
+  const expect422At = async (url: string, loc: (string | number)[], msg: string, headers = auth) => {
+    const res = await get(url, headers);
+    expect(res.statusCode, `${url} → ${res.body}`).toBe(422);
+    // The admin surface answers the AuthOS error shape, the others FastAPI's.
+    const detail = res.json().detail ?? res.json().error.details;
+    expect(detail, url).toEqual([expect.objectContaining({ loc, msg: expect.stringContaining(msg) })]);
+  };
+
+  it('timeseries window: 1h (default) and 24h; anything else names the allowed values', async () => {
+    const url = `/v1/org/siem-configs/${id}/timeseries`;
+    expect((await get(url)).statusCode).toBe(200);
+    expect((await get(`${url}?window=24h`)).statusCode).toBe(200);
+    await expect422At(`${url}?window=7d`, ['query', 'window'], 'Input should be');
+    await expect422At(`${url}?window=1h&window=24h`, ['query', 'window'], 'Input should be');
+  });
+
+  it('streams figures: a boolean as text; anything else is a 422 naming it', async () => {
+    for (const v of ['true', 'false']) expect((await get(`/v1/org/streams?figures=${v}`)).statusCode).toBe(200);
+    await expect422At('/v1/org/streams?figures=maybe', ['query', 'figures'], 'Input should be a valid boolean');
+  });
+
+  it('operator streams: state, org_id, limit and offset are checked and applied', async () => {
+    const operator = { authorization: `Bearer ${await t.token({ orgId: undefined, orgSlug: undefined, platformAdmin: true })}` };
+    const ok = await get('/api/admin/siem/streams?state=all&org_id=org-1&limit=1&offset=0', operator);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(JSON.stringify(ok.json())).toContain(id);
+    const none = await get('/api/admin/siem/streams?org_id=org-nobody', operator);
+    expect(none.statusCode).toBe(200);
+    expect(JSON.stringify(none.json())).not.toContain(id);
+    await expect422At('/api/admin/siem/streams?state=sleepy', ['query', 'state'], 'Input should be one of: healthy', operator);
+    await expect422At('/api/admin/siem/streams?org_id=', ['query', 'org_id'], 'String should not be empty', operator);
+    await expect422At('/api/admin/siem/streams?limit=0', ['query', 'limit'], 'Input should be >= 1', operator);
+    await expect422At('/api/admin/siem/streams?limit=1001', ['query', 'limit'], 'Input should be <= 1000', operator);
+    await expect422At('/api/admin/siem/streams?offset=-1', ['query', 'offset'], 'Input should be >= 0', operator);
   });
 });
