@@ -13,7 +13,7 @@ import { isStorableText, withAddedMetadata } from './event-json.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { resolveEventOrg } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
-import { KeptNewEvent } from './kept-event.ts';
+import { KeptNewEvent } from '../store/kept-event.ts';
 import { UID } from './prepare-event.ts';
 import { uuidV7 } from './uuid-v7.ts';
 

@@ -10,7 +10,7 @@ import type { ElementReader, ElementTable } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
-import { KeptNewEvent } from './kept-event.ts';
+import { KeptNewEvent } from '../store/kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
 import { readEventSkeletonAt, type Skeleton } from './event-skeleton.ts';
 import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
@@ -91,7 +91,7 @@ function prepareInto(
   }
   const element = sent?.element !== undefined && prepared.json === sent.text ? sent.element : -1;
   // Kept as sent: from here on the event is its bytes in the body; the text made for JSON.parse dies young
-  // instead of living on through the append and in delivery's tail (kept-event.ts).
+  // instead of living on through the append and in delivery's tail (store/kept-event.ts).
   const event =
     element >= 0 && elements
       ? new KeptNewEvent(prepared.orgId, prepared.uid, prepared.classUid, prepared.severityId, prepared.time, elementBytes(elements, element))

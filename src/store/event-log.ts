@@ -28,7 +28,7 @@ export interface NewEvent {
   json: string;
   /**
    * `json` as UTF-8 when this thread has the bytes (an event kept as sent: a view of its publish request's body,
-   * a KeptNewEvent whose `json` is decoded only if read: pipeline/kept-event.ts). For delivery's in-memory tail;
+   * a KeptNewEvent whose `json` is decoded only if read: kept-event.ts). For delivery's in-memory tail;
    * never stored as such (the log stores `json`).
    */
   jsonUtf8?: Uint8Array;

@@ -14,7 +14,7 @@ import { syntheticTestEvent } from '../../src/ocsf/test-event.ts';
 import type { NewEvent, OrgRules, PreparedBody } from '../../src/store/event-log.ts';
 import { resolveEventOrg } from '../../src/pipeline/event-org.ts';
 import { readEventSkeleton, readEventSkeletonAt } from '../../src/pipeline/event-skeleton.ts';
-import { KeptNewEvent } from '../../src/pipeline/kept-event.ts';
+import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';
 import { preparePublishBody, readAndPreparePublishBody } from '../../src/pipeline/publish-body.ts';

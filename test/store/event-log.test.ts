@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/store/event-log.ts';
-import { KeptNewEvent } from '../../src/pipeline/kept-event.ts';
+import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { runMigrations } from '../../src/store/migrate.ts';
 import { openEventLog } from '../../src/store/open-event-log.ts';
 import { createPostgresAdapter } from '../../src/store/postgres/adapter.ts';

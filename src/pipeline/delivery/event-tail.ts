@@ -25,7 +25,7 @@
  */
 import type { AppendedNotice } from '../publish.ts';
 import type { ReadOptions, StoredEvent } from '../../store/event-log.ts';
-import { KeptStoredEvent } from '../kept-event.ts';
+import { KeptStoredEvent } from '../../store/kept-event.ts';
 import { SeqWindow, type WindowRead } from './seq-window.ts';
 
 /**
@@ -91,7 +91,7 @@ export class EventTail {
     const sizes: number[] = new Array(batch.events.length);
     for (let i = 0; i < stored.length; i++) {
       const e = batch.events[i];
-      // Kept as sent: the bytes only, the text decoded if asked (pipeline/kept-event.ts). Else the log's row shape
+      // Kept as sent: the bytes only, the text decoded if asked (store/kept-event.ts). Else the log's row shape
       // (event-log-columns.ts).
       const bytes = e.jsonUtf8;
       stored[i] = bytes

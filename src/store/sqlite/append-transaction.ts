@@ -23,7 +23,7 @@ export interface AppendRequest {
 export type GroupAppend = (requests: readonly AppendRequest[]) => AppendResult[];
 
 /**
- * An event kept as sent (pipeline/kept-event.ts) is written as its UTF-8 bytes: SQLite stores them as a BLOB in
+ * An event kept as sent (../kept-event.ts) is written as its UTF-8 bytes: SQLite stores them as a BLOB in
  * the TEXT column (no JS string is made or kept for it); readers cast it back (SQLITE_STORED_EVENT_COLUMNS).
  */
 function storedPayload(e: NewEvent): string | Buffer {

@@ -8,7 +8,7 @@
 import { elementBytes, type BodyElements } from '../../api/events-body.ts';
 import type { ElementTable } from '../../api/json-elements.ts';
 import type { NewEvent, PreparedBody } from '../event-log.ts';
-import { KeptNewEvent } from '../../pipeline/kept-event.ts';
+import { KeptNewEvent } from '../kept-event.ts';
 
 export interface PreparedWire {
   rejected: PreparedBody['rejected'];
@@ -67,7 +67,7 @@ export function unpackPrepared(wire: PreparedWire, elements: BodyElements | unde
     const classUid = numbers[3 * i]!;
     const severityId = numbers[3 * i + 1]!;
     const time = numbers[3 * i + 2]!;
-    // Kept as sent: its bytes in the request body, decoded only if asked (kept-event.ts).
+    // Kept as sent: its bytes in the request body, decoded only if asked (../kept-event.ts).
     valid[i] =
       element >= 0
         ? new KeptNewEvent(orgId, uids[i]!, classUid, severityId, time, elementBytes(elements!, element))

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVE_READER_MS, EventTail, type TailQuery } from '../../../src/pipeline/delivery/event-tail.ts';
 import type { NewEvent, StoredEvent } from '../../../src/store/event-log.ts';
-import { KeptStoredEvent } from '../../../src/pipeline/kept-event.ts';
+import { KeptStoredEvent } from '../../../src/store/kept-event.ts';
 import type { AppendedNotice } from '../../../src/pipeline/publish.ts';
 
 let uid = 0;

@@ -2,14 +2,14 @@
  * Events kept exactly as they were published: their JSON is a view of the publish request's bytes (`jsonUtf8`),
  * and the text `json` is decoded only when something asks for it (an encoder that does not copy bytes, a dead
  * letter, a preview). HEC, HTTP and Cortex encoders copy the bytes (BodyWriter.json), and the SQLite append writes
- * them (src/store/sqlite/append-transaction.ts), so on that path ~1 KB per event of strings is never kept: strings
+ * them (sqlite/append-transaction.ts), so on that path ~1 KB per event of strings is never kept: strings
  * that would otherwise live through the append and in delivery's in-memory tail until delivered, get promoted to
- * the old generation and be marked and compacted there. Made where a body is prepared (publish-body.ts), on the
- * main thread or in the append worker, and from the worker's reply (src/store/sqlite/prepared-wire.ts).
+ * the old generation and be marked and compacted there. Made where a body is prepared, on the main thread or in
+ * the SQLite append worker, and from the worker's reply (sqlite/prepared-wire.ts).
  */
-import type { NewEvent, StoredEvent } from '../store/event-log.ts';
+import type { NewEvent, StoredEvent } from './event-log.ts';
 
-/** A NewEvent whose stored JSON is exactly `jsonUtf8` (valid UTF-8: api/events-body.ts keeps no other). */
+/** A NewEvent whose stored JSON is exactly `jsonUtf8` (valid UTF-8: a body that is not is never kept as sent). */
 export class KeptNewEvent implements NewEvent {
   #json: string | undefined;
   constructor(
