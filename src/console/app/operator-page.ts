@@ -23,6 +23,8 @@ export function OperatorPage() {
   const connectors = usePolling(() => api('GET', '/api/admin/siem/connectors'));
   const [state, setState] = useState('failing');
   const [org, setOrg] = useState('');
+  /** What is typed; applied on Enter or leaving the field (a refresh meanwhile keeps the text). */
+  const [orgDraft, setOrgDraft] = useState('');
   const orgQuery = org.trim() ? `&org_id=${encodeURIComponent(org.trim())}` : '';
   const streams = usePolling(() => api('GET', `/api/admin/siem/streams?state=${encodeURIComponent(state)}${orgQuery}`), [state, orgQuery]);
   useEffect(() => {
@@ -85,8 +87,8 @@ export function OperatorPage() {
           </div>
           <div class="field-inline">
             <label for="org-filter">Organisation id</label>
-            <input id="org-filter" type="text" spellcheck="false" placeholder="every organisation" value=${org}
-              onChange=${(e: Event) => setOrg((e.target as HTMLInputElement).value)} />
+            <input id="org-filter" type="text" spellcheck="false" placeholder="every organisation" value=${orgDraft}
+              onInput=${(e: Event) => setOrgDraft((e.target as HTMLInputElement).value)} onChange=${(e: Event) => setOrg((e.target as HTMLInputElement).value)} />
           </div>
         </div>
       </div>
