@@ -8,7 +8,6 @@
 import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
 import type { ElementReader, ElementTable } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
-import { SiemError, ValidationError, type ErrorCode, type ValidationIssue } from '../errors.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
@@ -160,22 +159,4 @@ export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: n
   preparation.prepare(0, preparation.count, out, new Set());
   out.rejected = preparation.positions(out.rejected);
   return out;
-}
-
-/** A body refused as a whole (400/413/422), in a form that crosses a worker boundary (structured clone). */
-export interface BodyRefusal {
-  code: ErrorCode;
-  statusCode: number;
-  message: string;
-  details?: unknown;
-}
-
-export function bodyRefusal(err: unknown): BodyRefusal | undefined {
-  if (!(err instanceof SiemError)) return undefined;
-  return { code: err.code, statusCode: err.statusCode, message: err.message, details: err.details };
-}
-
-export function refusalError(refusal: BodyRefusal): SiemError {
-  if (refusal.code === 'SIEM_ERR_VALIDATION') return new ValidationError(refusal.details as ValidationIssue[], refusal.message);
-  return new SiemError(refusal.code, refusal.statusCode, refusal.message, refusal.details);
 }

@@ -131,7 +131,7 @@ export interface EventLog {
    * Optional (SQLite): parses and prepares a scanned publish body (pipeline/publish-body.ts) and appends its valid
    * events in the store's writer thread, keeping both off the main thread. The same outcome as preparing the body on
    * the main thread and calling append() with the valid events; a body refused as a whole rejects with the
-   * SiemError the main thread would have thrown (refusalError).
+   * SiemError the main thread would have thrown (body-refusal.ts).
    */
   publishBody?(request: PublishBodyRequest): Promise<PublishBodyResult>;
   /** With publishBody: publish bodies and appends the writer thread has not answered yet. */

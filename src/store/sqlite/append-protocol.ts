@@ -7,7 +7,7 @@
  * that work leaves the main thread too.
  */
 import type { AppendResult, NewEvent, PublishBodyRequest } from '../event-log.ts';
-import type { BodyRefusal } from '../../pipeline/publish-body.ts';
+import type { BodyRefusal } from '../body-refusal.ts';
 import type { PreparedWire } from './prepared-wire.ts';
 
 export interface AppendWorkerData {

@@ -16,7 +16,7 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { ElementTable } from '../../api/json-elements.ts';
 import type { PreparedBody, PublishBodyRequest } from '../event-log.ts';
-import type { BodyRefusal } from '../../pipeline/publish-body.ts';
+import type { BodyRefusal } from '../body-refusal.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import type { AppendRequest, GroupAppend } from './append-transaction.ts';
 import { packPrepared, transferables } from './prepared-wire.ts';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../event-log.ts';
 import { Elements } from '../../api/json-elements.ts';
-import { refusalError } from '../../pipeline/publish-body.ts';
+import { refusalError } from '../body-refusal.ts';
 import type { AppendOutcome, AppendWorkerData, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import { unpackPrepared } from './prepared-wire.ts';
 
