@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     expect(await page.locator('#field-url').getAttribute('aria-invalid')).toBe('true');
     expect((await page.locator('#field-url').getAttribute('aria-describedby'))!.split(' ')).toContain('field-url-error');
     // Focus goes to the field the service refused.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-url');
+    await page.waitForFunction(() => document.activeElement?.id === 'field-url');
     await page.screenshot({ path: `${DOCS}console-form.png`, fullPage: true });
 
     await page.getByLabel(/^url/).fill(h.hec.url);
@@ -194,7 +194,7 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     await page.getByTestId('save-stream').click();
     await page.locator('[data-testid="error-batch_size"]').waitFor();
     expect(await page.locator('[data-testid="error-config.url"]').count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-batch-size');
+    await page.waitForFunction(() => document.activeElement?.id === 'field-batch-size');
 
     // Editing: the stored secret shows as set; a new destination needs it again, else the service says so beside it.
     const id = await createStream(admin, 'Moving HEC');
@@ -215,7 +215,7 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     // Replace: the secret input appears only when asked for.
     await page.getByTestId('edit-stream').click();
     await page.getByTestId('replace-token').click();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-token');
+    await page.waitForFunction(() => document.activeElement?.id === 'field-token');
     await expectSecretNowhere(r);
     expect(r.problems).toEqual([]);
   });
@@ -243,6 +243,29 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     for (const p of ['/v1/org/streams', `/v1/org/streams/${streamId}`, `/v1/org/siem-configs/${streamId}/preview`, `/v1/org/siem-configs/${streamId}/dead-letters`, `/v1/org/siem-configs/${streamId}/audit`, '/v1/connector-types']) {
       expect(urls).toContain(p);
     }
+    expect(r.problems).toEqual([]);
+  });
+
+  it('test connection tells a wrong token from an unreachable host, with what to do', async () => {
+    const wrong = await createStream(admin, 'Wrong token', { url: h.hec.url, token: 'not-the-hec-token' });
+    const closed = await createStream(admin, 'Nobody listening', { url: 'http://127.0.0.1:1', token: HEC_TOKEN });
+    const r = await h.newPage();
+    const { page } = r;
+    await signInByFragment(r, admin, `#/streams/${wrong}`);
+    await page.getByTestId('test-connection').click();
+    const credentials = page.locator('[data-testid=test-result][data-kind=credentials]');
+    await credentials.waitFor();
+    expect(await credentials.getByTestId('test-status').innerText()).toBe('HTTP 403');
+    expect(await credentials.getByTestId('test-advice').innerText()).toMatch(/replace the token/);
+    await page.goto(`${h.origin}/console/#/streams/${closed}`);
+    await withText(page, '#stream-title', 'Nobody listening').waitFor();
+    await page.getByTestId('test-connection').click();
+    const unreachable = page.locator('[data-testid=test-result][data-kind=unreachable]');
+    await unreachable.waitFor();
+    expect(await unreachable.getByTestId('test-status').innerText()).toBe('no HTTP answer');
+    expect(await unreachable.getByTestId('test-advice').innerText()).toMatch(/could not be reached/);
+    // Neither is left behind for the other tests' lists.
+    for (const id of [wrong, closed]) expect((await call('DELETE', `/v1/org/siem-configs/${id}`, admin)).status).toBe(204);
     expect(r.problems).toEqual([]);
   });
 
@@ -347,6 +370,7 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
       }
       throw new Error('never reached by Tab');
     };
+    const focusOn = (testId: string) => page.waitForFunction((t) => document.activeElement?.getAttribute('data-testid') === t, testId);
     await tabTo((f) => f.id === 'token');
     await page.keyboard.insertText(admin);
     await page.keyboard.press('Tab');
@@ -361,7 +385,7 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     await tabTo((f) => f.id === 'field-url');
     await page.keyboard.type(h.hec.url);
     await page.keyboard.press('Tab');
-    expect((await focused()).id).toBe('field-token');
+    await page.waitForFunction(() => document.activeElement?.id === 'field-token');
     await page.keyboard.type(HEC_TOKEN);
     await page.keyboard.press('Enter');
     await withText(page, '#stream-title', 'Keyboard HEC').waitFor();
@@ -369,14 +393,14 @@ describe.skipIf(!hasChromium && !chromiumRequired)('admin console in Chromium', 
     await tabTo((f) => f.testId === 'toggle-enabled');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=stream-page][data-status=paused]').waitFor();
-    expect((await focused()).testId).toBe('toggle-enabled');
+    await focusOn('toggle-enabled');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=stream-page] .badge:not(.badge-paused)').waitFor();
 
     await tabTo((f) => f.testId === 'delete-stream');
     await page.keyboard.press('Enter');
     // The question takes focus on its confirm button.
-    expect((await focused()).testId).toBe('delete-stream-confirm');
+    await focusOn('delete-stream-confirm');
     await page.keyboard.press('Enter');
     await withText(page, 'h1', 'Streams').waitFor();
     await page.locator('[data-testid=streams-table]').waitFor();
