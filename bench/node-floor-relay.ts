@@ -25,7 +25,7 @@ const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 }, (r
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const { prepared } = readAndPreparePublishBody(body, 'json', { orgId }, Date.now());
+    const prepared = readAndPreparePublishBody(body, 'json', { orgId }, Date.now());
     const answer = JSON.stringify({ accepted: prepared.valid.length, rejected: prepared.rejected });
     pool
       .request({ method: 'POST', path: hec.pathname, headers: HEADERS, body: Buffer.concat([OPEN, body, CLOSE]) })

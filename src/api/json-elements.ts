@@ -11,8 +11,7 @@
  * Structural characters are ASCII and never occur inside a UTF-8 multi-byte sequence, so byte offsets are
  * exact boundaries whatever the text holds.
  *
- * The result is a flat Int32Array (Elements), no object per element: cheap to build, and cheap to move between
- * threads (the SQLite append worker finds the elements and sends the table back: store/sqlite/prepared-wire.ts).
+ * The result is a flat Int32Array (Elements), no object per element: cheap to build and to read.
  * An ElementReader may read elements itself on the way (jsonArrayElements).
  *
  * The validator of each element is JSON.parse, or for an event stored as sent the strict reader of

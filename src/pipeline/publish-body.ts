@@ -6,7 +6,7 @@
  * the main thread in slices (Publisher.publishBody).
  */
 import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
-import type { ElementReader, ElementTable } from '../api/json-elements.ts';
+import type { ElementReader } from '../api/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
@@ -46,7 +46,7 @@ export function bodyPreparation(scanned: ScannedBody, rules: OrgRules, now: numb
         const skeleton = skeletons?.[i];
         const fast = skeletons ? skeleton && prepareFromSkeleton(skeleton, elements, i, rules, now) : prepareKeptEvent(elements, i, rules, now);
         if (fast) {
-          pushValid(out, orgs, fast, fast instanceof KeptNewEvent ? i : -1);
+          pushValid(out, orgs, fast);
           continue;
         }
         const element = parseElement(elements, i);
@@ -95,13 +95,11 @@ function prepareInto(
     element >= 0 && elements
       ? new KeptNewEvent(prepared.orgId, prepared.uid, prepared.classUid, prepared.severityId, prepared.time, elementBytes(elements, element))
       : prepared;
-  pushValid(out, orgs, event, element);
+  pushValid(out, orgs, event);
 }
 
-/** `element`: the body element the event is kept as (its stored JSON, exactly), else -1. */
-function pushValid(out: PreparedBody, orgs: Set<string>, event: NewEvent, element: number): void {
+function pushValid(out: PreparedBody, orgs: Set<string>, event: NewEvent): void {
   out.valid.push(event);
-  out.sentElement?.push(element);
   if (!orgs.has(event.orgId)) {
     orgs.add(event.orgId);
     out.orgIds.push(event.orgId);
@@ -135,27 +133,18 @@ export function readPublishBody(bytes: Buffer, format: EventsBodyFormat): { scan
 }
 
 /**
- * readPublishBody and preparePublishBody, in the append worker. `elements`: the table of where each element is
- * in `bytes` (json-elements.ts Elements data, `count` entries), for the caller, which keeps the bytes; absent for
- * a body that is not an array or NDJSON.
+ * readPublishBody and preparePublishBody, in the append worker. Events kept as sent are views of `bytes` (the
+ * worker's reply locates them by their byte ranges there).
  */
-export function readAndPreparePublishBody(
-  bytes: Buffer,
-  format: EventsBodyFormat,
-  rules: OrgRules,
-  now: number,
-): { prepared: PreparedBody; elements?: ElementTable } {
+export function readAndPreparePublishBody(bytes: Buffer, format: EventsBodyFormat, rules: OrgRules, now: number): PreparedBody {
   const { scanned, skeletons } = readPublishBody(bytes, format);
-  const elements = scanned.elements;
-  const prepared = preparePublishBody(scanned, rules, now, skeletons);
-  // The table only, not the scanned body's bytes: they would be copied back to the caller, which has them.
-  return { prepared, ...(elements && { elements: { data: elements.data, count: elements.count } }) };
+  return preparePublishBody(scanned, rules, now, skeletons);
 }
 
 /** The whole body at once (the append worker: no event loop to keep responsive there). */
 export function preparePublishBody(scanned: ScannedBody, rules: OrgRules, now: number, skeletons?: readonly (Skeleton | undefined)[]): PreparedBody {
   const preparation = bodyPreparation(scanned, rules, now, skeletons);
-  const out: PreparedBody = { valid: [], rejected: [], orgIds: [], sentElement: [] };
+  const out: PreparedBody = { valid: [], rejected: [], orgIds: [] };
   preparation.prepare(0, preparation.count, out, new Set());
   out.rejected = preparation.positions(out.rejected);
   return out;

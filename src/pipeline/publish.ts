@@ -135,7 +135,7 @@ export class Publisher {
   }
 
   async #prepareInSlices(preparation: BodyPreparation): Promise<{ prepared: PreparedBody; orgs: Set<string> }> {
-    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [], sentElement: [] };
+    const prepared: PreparedBody = { valid: [], rejected: [], orgIds: [] };
     const orgs = new Set<string>();
     for (let from = 0; from < preparation.count; from += NORMALIZE_SLICE) {
       if (from > 0) await nextTurn();

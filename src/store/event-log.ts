@@ -78,12 +78,6 @@ export interface PreparedBody {
   rejected: RejectedEvent[];
   /** Organisations of the valid events. */
   orgIds: string[];
-  /**
-   * Per valid event, the index of the element (JSON array element or NDJSON line) whose text is its stored JSON,
-   * exactly (kept as is), else -1. Lets the append worker answer with indexes instead of copies of the texts
-   * (src/store/sqlite/prepared-wire.ts).
-   */
-  sentElement?: number[];
 }
 
 /** A publish request, for EventLog.publishBody. */

@@ -17,7 +17,7 @@ import { readEventSkeleton, readEventSkeletonAt } from '../../src/pipeline/event
 import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';
-import { preparePublishBody, readAndPreparePublishBody } from '../../src/pipeline/publish-body.ts';
+import { preparePublishBody, readAndPreparePublishBody, readPublishBody } from '../../src/pipeline/publish-body.ts';
 import { jsonArrayElements, type ElementReader, type Elements } from '../../src/api/json-elements.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 
@@ -256,7 +256,9 @@ describe('prepareKeptEvent: the general path, without JSON.parse', () => {
     for (let i = 0; i < declined.length; i++) expect(prepareKeptEvent(elements, i, { orgId: 'org-1' }, NOW)).toBeUndefined();
     const body = preparePublishBody(scanEventsBody(Buffer.from(`[${declined.join(',')},${JSON.stringify(event)}]`), 'json'), { orgId: 'org-1' }, NOW);
     expect(body.rejected.map((r) => r.index)).toEqual([2, 3]);
-    expect(body.sentElement).toEqual([-1, -1, -1, -1, 6]);
+    // Only the last one is kept as sent (its bytes in the body).
+    expect(body.valid.map((e) => e instanceof KeptNewEvent)).toEqual([false, false, false, false, true]);
+    expect(body.valid[4]!.json).toBe(JSON.stringify(event));
   });
 
   it('prepares exactly what the general path prepares (generated events, every org rule, arrays and NDJSON)', () => {
@@ -439,14 +441,16 @@ describe('readAndPreparePublishBody: each event read once while the elements are
           }
         };
         const general = outcome(() => preparePublishBody(scanEventsBody(bytes, 'json'), rules, NOW)) as { value?: PreparedBody; thrown?: string };
-        const fused = outcome(() => readAndPreparePublishBody(bytes, 'json', rules, NOW)) as { value?: { prepared: PreparedBody; elements?: { data: Int32Array; count: number } }; thrown?: string };
+        const fused = outcome(() => readAndPreparePublishBody(bytes, 'json', rules, NOW)) as { value?: PreparedBody; thrown?: string };
         expect(fused.thrown).toBe(general.thrown);
         if (!general.value) return;
-        const a = fused.value!.prepared;
+        const a = fused.value!;
         const b = general.value;
         expect(a.rejected).toEqual(b.rejected);
         expect(a.orgIds).toEqual(b.orgIds);
-        expect(a.sentElement).toEqual(b.sentElement);
+        // The same events kept as sent, at the same bytes of the body.
+        const keptAt = (p: PreparedBody) => p.valid.map((e) => (e instanceof KeptNewEvent ? e.jsonUtf8.byteOffset : -1));
+        expect(keptAt(a)).toEqual(keptAt(b));
         expect(a.valid.length).toBe(b.valid.length);
         for (let i = 0; i < a.valid.length; i++) {
           const [x, y] = [a.valid[i]!, b.valid[i]!];
@@ -455,11 +459,11 @@ describe('readAndPreparePublishBody: each event read once while the elements are
           const same = (e: NewEvent) => ({ orgId: e.orgId, classUid: e.classUid, severityId: e.severityId, time: e.time, json: assigned ? e.json.replace(e.uid, 'UID') : e.json, kept: e instanceof KeptNewEvent });
           expect(same(x)).toEqual(same(y));
           if (x instanceof KeptNewEvent) kept++;
-          else if (b.sentElement![i]! < 0 && x.json.length > 0) spliced++;
+          else if (x.json.length > 0) spliced++;
         }
-        // The table the main thread locates the kept events' bytes with.
+        // The reader finds the elements exactly where the scan alone does.
         const table = scanEventsBody(bytes, 'json').elements;
-        const elements = fused.value!.elements;
+        const elements = readPublishBody(bytes, 'json').scanned.elements;
         expect(elements?.count).toBe(table?.count);
         if (table) expect(Array.from(elements!.data.subarray(0, table.count * 5))).toEqual(Array.from(table.data.subarray(0, table.count * 5)));
       }),

@@ -14,7 +14,6 @@
  * request it covered (appended, but not known to be durable: the caller must retry; uids de-duplicate).
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { ElementTable } from '../../api/json-elements.ts';
 import type { PreparedBody, PublishBodyRequest } from '../event-log.ts';
 import type { BodyRefusal } from '../body-refusal.ts';
 import type { AppendFailure, AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
@@ -25,12 +24,10 @@ import { packPrepared, transferables } from './prepared-wire.ts';
 export const MAX_GROUP_EVENTS = 20_000;
 
 /**
- * Parses and prepares a publish body, or says why the body is refused as a whole. `elements`: where the body's
- * elements are (for the reply: the main thread makes the kept events' views of its bytes from it).
+ * Parses and prepares a publish body, or says why the body is refused as a whole. Events kept as sent must be
+ * views of `request.body.bytes` (the reply sends their byte ranges, not their texts: prepared-wire.ts).
  */
-export type PreparePublish = (
-  request: PublishBodyRequest,
-) => { prepared: PreparedBody; elements?: ElementTable } | { refused: BodyRefusal };
+export type PreparePublish = (request: PublishBodyRequest) => { prepared: PreparedBody } | { refused: BodyRefusal };
 
 /** Makes every commit so far durable; calls back once it is (or with the error). */
 export type SyncWal = (done: (err: Error | null) => void) => void;
@@ -47,7 +44,8 @@ interface Member {
   id: number;
   append: AppendRequest;
   prepared?: PreparedBody;
-  elements?: ElementTable;
+  /** The request body's bytes, with `prepared`. */
+  body?: Uint8Array;
 }
 
 type Committed = Extract<AppendOutcome, { result: unknown }>;
@@ -128,7 +126,7 @@ function toMember(request: Exclude<AppendWorkerRequest, { kind: 'close' }>, prep
   try {
     const outcome = preparePublish(request);
     if ('refused' in outcome) return { id: request.id, refused: outcome.refused };
-    return { id: request.id, append: { events: outcome.prepared.valid, now: request.now }, prepared: outcome.prepared, elements: outcome.elements };
+    return { id: request.id, append: { events: outcome.prepared.valid, now: request.now }, prepared: outcome.prepared, body: request.body.bytes };
   } catch (err) {
     // A bug, not the body's fault: this request fails (500), the others carry on.
     return { id: request.id, failed: describeFailure(err) };
@@ -143,7 +141,7 @@ function commitGroup(commit: number, members: Member[], appendGroup: GroupAppend
     const failed = describeFailure(err);
     return members.map((m) => ({ id: m.id, failed }));
   }
-  return members.map((m, i) => ({ id: m.id, commit, result: results[i]!, ...(m.prepared && { prepared: packPrepared(m.prepared, m.elements) }) }));
+  return members.map((m, i) => ({ id: m.id, commit, result: results[i]!, ...(m.prepared && { prepared: packPrepared(m.prepared, m.body!) }) }));
 }
 
 function describeFailure(err: unknown): AppendFailure {

@@ -7,7 +7,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent, PublishBodyRequest, PublishBodyResult } from '../event-log.ts';
-import { Elements } from '../../api/json-elements.ts';
 import { refusalError } from '../body-refusal.ts';
 import type { AppendOutcome, AppendWorkerData, AppendWorkerReply, AppendWorkerRequest } from './append-protocol.ts';
 import { unpackPrepared } from './prepared-wire.ts';
@@ -65,8 +64,8 @@ export class AppendWorkerClient {
 
   /**
    * EventLog.publishBody: the worker finds, parses, prepares and appends the body's events. The caller keeps its
-   * bytes (the kept events of the reply are views of them, for delivery, located by the element table the worker
-   * sends back); the worker gets a copy.
+   * bytes (the kept events of the reply are views of them, for delivery, at the byte ranges the worker sends
+   * back); the worker gets a copy.
    */
   publishBody(request: PublishBodyRequest): Promise<PublishBodyResult> {
     const { format, bytes } = request.body;
@@ -76,11 +75,7 @@ export class AppendWorkerClient {
     const copy = new Uint8Array(bytes);
     return this.#request(
       (id) => ({ kind: 'publish', id, ...request, body: { format, bytes: copy } }),
-      (outcome) => {
-        const wire = outcome.prepared!;
-        const table = wire.elements && new Elements(wire.elements.data, wire.elements.count);
-        return { ...unpackPrepared(wire, table && { bytes: kept, table, lines: format === 'ndjson' }), append: outcome.result };
-      },
+      (outcome) => ({ ...unpackPrepared(outcome.prepared!, kept), append: outcome.result }),
       [copy.buffer],
     );
   }

@@ -6,7 +6,7 @@ import type { PreparePublish } from './append-server.ts';
 export const preparePublish: PreparePublish = ({ body, rules, now }) => {
   try {
     const { bytes, format } = body;
-    return readAndPreparePublishBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, rules, now);
+    return { prepared: readAndPreparePublishBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, rules, now) };
   } catch (err) {
     const refusal = bodyRefusal(err);
     if (refusal) return { refused: refusal };
