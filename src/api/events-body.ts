@@ -19,7 +19,7 @@ import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
 import type { EventsBodyFormat, RejectedEvent } from '../store/event-log.ts';
 import { isStorableText, type SentText } from '../pipeline/event-json.ts';
-import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines, type ElementReader } from './json-elements.ts';
+import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines, type ElementReader } from '../intake/json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100_000;

@@ -22,7 +22,7 @@
  * generated and mutated events). Bytes >= 0x80 are taken as UTF-8: the caller only asks for bodies that are valid
  * UTF-8 (api/events-body.ts flags others NOT_UTF8).
  */
-import { matches, type ReadElement } from '../api/json-elements.ts';
+import { matches, type ReadElement } from '../intake/json-elements.ts';
 import { ATTRIBUTE_SHAPES, BASE_REQUIRED, OCSF_CLASSES } from '../ocsf/classes.ts';
 
 export type Skeleton = Record<string, unknown>;
@@ -370,7 +370,7 @@ export function readEventSkeleton(bytes: Buffer, start: number, end: number): Sk
 }
 
 /**
- * An element of a JSON array body read in one go (api/json-elements.ts ElementReader): the skeleton of the event
+ * An element of a JSON array body read in one go (intake/json-elements.ts ElementReader): the skeleton of the event
  * object starting exactly at `start`, with where it ends, its depth and its metadata object in `read` (as the
  * element scan would note them). Undefined, `read` untouched, when this reader leaves it to the scan: anything
  * readEventSkeleton gives up on, a value that is not an object, and what the scan would flag (a line break

@@ -6,7 +6,7 @@
  * the main thread in slices (Publisher.publishBody).
  */
 import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
-import type { ElementReader } from '../api/json-elements.ts';
+import type { ElementReader } from '../intake/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';

@@ -18,7 +18,7 @@ import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';
 import { preparePublishBody, readAndPreparePublishBody, readPublishBody } from '../../src/pipeline/publish-body.ts';
-import { jsonArrayElements, type ElementReader, type Elements } from '../../src/api/json-elements.ts';
+import { jsonArrayElements, type ElementReader, type Elements } from '../../src/intake/json-elements.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 
 const NOW = 1_718_020_800_000;

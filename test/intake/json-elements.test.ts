@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, REPEATED_METADATA, REPEATED_TENANT, jsonArrayElements, ndjsonLines, type Elements } from '../../src/api/json-elements.ts';
+import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, REPEATED_METADATA, REPEATED_TENANT, jsonArrayElements, ndjsonLines, type Elements } from '../../src/intake/json-elements.ts';
 
 /** Element i as a plain object, for assertions. */
 const element = (e: Elements, i: number) => ({ start: e.start(i), end: e.end(i), depth: e.depth(i), flags: e.flags(i), metadataObject: e.metadataObject(i) });
