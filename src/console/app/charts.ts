@@ -46,11 +46,15 @@ function Chart({ title, data, series, testId }: { title: string; data: uPlot.Ali
   return html`<div class="chart" ref=${box} data-testid=${testId} role="img" aria-label=${title}></div>`;
 }
 
+// Each point is placed at its step's end, so its bar covers the step and the current one stays in view.
+const bars = uPlot.paths.bars!({ size: [0.7, 40], align: -1 });
+const steps = uPlot.paths.stepped!({ align: -1 });
+
 export function StreamCharts({ id }: { id: string }) {
   const [window, setWindow] = useState<'1h' | '24h'>('1h');
   const { data, error } = usePolling(() => api('GET', `/v1/org/siem-configs/${encodeURIComponent(id)}/timeseries?window=${window}`), [id, window]);
   const points: any[] = data?.points ?? [];
-  const xs = points.map((p) => Date.parse(p.t) / 1000);
+  const xs = points.map((p) => Date.parse(p.t) / 1000 + (data?.step_seconds ?? 60));
   const totals = points.reduce(
     (a, p) => ({ delivered: a.delivered + p.delivered, failed: a.failed + p.failed, dead: a.dead + p.dead_lettered }),
     { delivered: 0, failed: 0, dead: 0 },
@@ -78,9 +82,10 @@ export function StreamCharts({ id }: { id: string }) {
       ? html`<div class="charts">
           <${Chart} key=${`events-${window}`} testId="chart-events" title="Events per step" data=${events}
             series=${[
-              { label: 'delivered', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.12)', width: 2 },
-              { label: 'failed', stroke: '#e8891c', width: 2 },
-              { label: 'dead-lettered', stroke: '#d93b3b', width: 2 },
+              // Counts per step: delivered as bars, the failures as steps over them.
+              { label: 'delivered', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.35)', width: 1, paths: bars },
+              { label: 'failed', stroke: '#e8891c', width: 2, paths: steps },
+              { label: 'dead-lettered', stroke: '#d93b3b', width: 2, paths: steps },
             ]} />
           <${Chart} key=${`latency-${window}`} testId="chart-latency" title="Latency (ms)" data=${latency}
             series=${[
