@@ -6,7 +6,7 @@
  * (a top-level org_id to move, a simple event to map, an error to word) returns undefined and the caller takes
  * the general path.
  */
-import { elementBytes, elementText, type BodyElements } from '../api/events-body.ts';
+import { elementBytes, elementText, type BodyElements } from '../intake/events-body.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
 import { isStorableText, withAddedMetadata } from './event-json.ts';

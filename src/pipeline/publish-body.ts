@@ -5,7 +5,7 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../api/events-body.ts';
+import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../intake/events-body.ts';
 import type { ElementReader } from '../intake/json-elements.ts';
 import type { SentText } from './event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';

@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { publishBodyBytes, type EventsBodyFormat } from '../api/events-body.ts';
+import { publishBodyBytes, type EventsBodyFormat } from '../intake/events-body.ts';
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import type { Metrics } from './metrics.ts';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseElement, scanEventsBody, scannedElements, type BodyElements } from '../../src/api/events-body.ts';
+import { parseElement, scanEventsBody, scannedElements, type BodyElements } from '../../src/intake/events-body.ts';
 import { createEventFactory } from '../../bench/bench-events.ts';
 import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import { validateOcsfEvent } from '../../src/ocsf/validate.ts';

@@ -1,6 +1,6 @@
 /** The JSON text stored for a published event: the sent text kept (or spliced) when that is safe, else re-serialised. */
 import { describe, expect, it } from 'vitest';
-import { parseEventsBody } from '../../src/api/events-body.ts';
+import { parseEventsBody } from '../../src/intake/events-body.ts';
 import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import type { NewEvent } from '../../src/store/event-log.ts';
 import { storedEventJson } from '../../src/pipeline/event-json.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publishBodyBytes } from '../../../src/api/events-body.ts';
+import { publishBodyBytes } from '../../../src/intake/events-body.ts';
 import type { NewEvent } from '../../../src/store/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import type { AppendOutcome, AppendWorkerReply, AppendWorkerRequest } from '../../../src/store/sqlite/append-protocol.ts';

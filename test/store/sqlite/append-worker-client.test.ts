@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishBodyBytes } from '../../../src/api/events-body.ts';
+import { publishBodyBytes } from '../../../src/intake/events-body.ts';
 import type { NewEvent } from '../../../src/store/event-log.ts';
 import { runMigrations } from '../../../src/store/migrate.ts';
 import { createSqliteAdapter } from '../../../src/store/sqlite/adapter.ts';

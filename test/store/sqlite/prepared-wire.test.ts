@@ -1,6 +1,6 @@
 /** The prepared body's trip from the append worker to the main thread: the same events come out. */
 import { expect, it } from 'vitest';
-import { scanEventsBody, scannedElements } from '../../../src/api/events-body.ts';
+import { scanEventsBody, scannedElements } from '../../../src/intake/events-body.ts';
 import type { NewEvent } from '../../../src/store/event-log.ts';
 import { KeptNewEvent } from '../../../src/store/kept-event.ts';
 import { preparePublishBody } from '../../../src/pipeline/publish-body.ts';

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { elementText, parseEventsBody, readEventsBody, scanEventsBody, scannedElements } from '../../src/api/events-body.ts';
+import { elementText, parseEventsBody, readEventsBody, scanEventsBody, scannedElements } from '../../src/intake/events-body.ts';
 
 it('joins the chunks, decompresses gzip as it streams, and refuses bad encodings and sizes', async () => {
   const bytes = Buffer.from('[{"city":"São Paulo"}]');

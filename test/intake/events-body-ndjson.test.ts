@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { UNPARSABLE_LINE, parseEventsBody } from '../../src/api/events-body.ts';
+import { UNPARSABLE_LINE, parseEventsBody } from '../../src/intake/events-body.ts';
 
 function reference(text: string) {
   const events: unknown[] = [];
