@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SiemError, ValidationError } from '../errors.ts';
 import type { EventsBodyFormat, RejectedEvent } from '../store/event-log.ts';
-import { isStorableText, type SentText } from '../pipeline/event-json.ts';
+import { isStorableText, type SentText } from './event-json.ts';
 import { Elements, NOT_UTF8, jsonArrayElements, ndjsonLines, type ElementReader } from './json-elements.ts';
 
 export const EVENTS_BODY_LIMIT = 10 * 1024 * 1024;

@@ -9,7 +9,7 @@
 import { elementBytes, elementText, type BodyElements } from '../intake/events-body.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
-import { isStorableText, withAddedMetadata } from './event-json.ts';
+import { isStorableText, withAddedMetadata } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { resolveEventOrg } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';

@@ -7,7 +7,7 @@
  */
 import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../intake/events-body.ts';
 import type { ElementReader } from '../intake/json-elements.ts';
-import type { SentText } from './event-json.ts';
+import type { SentText } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';

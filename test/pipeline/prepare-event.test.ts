@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventsBody } from '../../src/intake/events-body.ts';
 import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import type { NewEvent } from '../../src/store/event-log.ts';
-import { storedEventJson } from '../../src/pipeline/event-json.ts';
+import { storedEventJson } from '../../src/intake/event-json.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 

@@ -4,7 +4,7 @@
  * plus the metadata.uid / metadata.tenant_uid siemstream adds (spliced into the metadata object). Anything else
  * (a simple event mapped to OCSF, a top-level org_id moved, a text we cannot vouch for) is JSON.stringify'd.
  */
-import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, NOT_UTF8, REPEATED_METADATA, REPEATED_TENANT } from '../intake/json-elements.ts';
+import { ESCAPED_KEY, LINE_BREAK, NOT_ONE_VALUE, NOT_UTF8, REPEATED_METADATA, REPEATED_TENANT } from './json-elements.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 
 /**
