@@ -25,7 +25,7 @@ function Chart({ title, data, series, testId }: { title: string; data: uPlot.Ali
         width: width(),
         height: 220,
         series: [{}, ...series],
-        axes: [axis, { ...axis, size: 56 }],
+        axes: [{ ...axis, values: (_u: uPlot, splits: number[]) => splits.map((v) => clock.format(new Date(v * 1000))) }, { ...axis, size: 56 }],
         // An empty window still shows a 0-based scale rather than nothing.
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max ?? 0, min ?? 0, 1) * 1.1] } },
         legend: { live: true },
@@ -47,6 +47,9 @@ function Chart({ title, data, series, testId }: { title: string; data: uPlot.Ali
 }
 
 // Each point is placed at its step's end, so its bar covers the step and the current one stays in view.
+/** Axis times in the user's locale and time zone (uPlot's own labels are US-style). */
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
 const bars = uPlot.paths.bars!({ size: [0.7, 40], align: -1 });
 const steps = uPlot.paths.stepped!({ align: -1 });
 
