@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../src/store/event-log.ts';
-import { uuidV7 } from '../src/pipeline/uuid-v7.ts';
+import { uuidV7 } from '../src/intake/uuid-v7.ts';
 import { runMigrations } from '../src/store/migrate.ts';
 import { openEventLog } from '../src/store/open-event-log.ts';
 import { postgresBackend, postgresUrl, sqliteBackend, type StoreBackend } from '../test/helpers/stores.ts';

@@ -15,7 +15,7 @@ import { resolveEventOrg } from './event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { UID } from './prepare-event.ts';
-import { uuidV7 } from './uuid-v7.ts';
+import { uuidV7 } from '../intake/uuid-v7.ts';
 
 /**
  * Element `i` of a publish body as the event to append: a KeptNewEvent when its text is stored exactly as sent,
