@@ -6,7 +6,7 @@
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { normalizeEvent } from '../ocsf/normalize.ts';
 import { storedEventJson, type SentText } from '../intake/event-json.ts';
-import { resolveEventOrg } from './event-org.ts';
+import { resolveEventOrg } from '../intake/event-org.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { uuidV7 } from '../intake/uuid-v7.ts';
 

@@ -11,7 +11,7 @@ import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
 import { isStorableText, withAddedMetadata } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
-import { resolveEventOrg } from './event-org.ts';
+import { resolveEventOrg } from '../intake/event-org.ts';
 import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { UID } from './prepare-event.ts';

@@ -12,7 +12,7 @@ import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import { validateOcsfEvent } from '../../src/ocsf/validate.ts';
 import { syntheticTestEvent } from '../../src/ocsf/test-event.ts';
 import type { NewEvent, OrgRules, PreparedBody } from '../../src/store/event-log.ts';
-import { resolveEventOrg } from '../../src/pipeline/event-org.ts';
+import { resolveEventOrg } from '../../src/intake/event-org.ts';
 import { readEventSkeleton, readEventSkeletonAt } from '../../src/pipeline/event-skeleton.ts';
 import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
