@@ -12,7 +12,7 @@ import { validateOcsfEvent } from '../ocsf/validate.ts';
 import { isStorableText, withAddedMetadata } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { resolveEventOrg } from '../intake/event-org.ts';
-import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
+import { readEventSkeleton, type Skeleton } from '../intake/event-skeleton.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { UID } from './prepare-event.ts';
 import { uuidV7 } from '../intake/uuid-v7.ts';

@@ -11,7 +11,7 @@ import type { SentText } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { prepareEvent } from './prepare-event.ts';
-import { readEventSkeletonAt, type Skeleton } from './event-skeleton.ts';
+import { readEventSkeletonAt, type Skeleton } from '../intake/event-skeleton.ts';
 import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
 
 /**

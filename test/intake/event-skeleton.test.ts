@@ -13,7 +13,7 @@ import { validateOcsfEvent } from '../../src/ocsf/validate.ts';
 import { syntheticTestEvent } from '../../src/ocsf/test-event.ts';
 import type { NewEvent, OrgRules, PreparedBody } from '../../src/store/event-log.ts';
 import { resolveEventOrg } from '../../src/intake/event-org.ts';
-import { readEventSkeleton, readEventSkeletonAt } from '../../src/pipeline/event-skeleton.ts';
+import { readEventSkeleton, readEventSkeletonAt } from '../../src/intake/event-skeleton.ts';
 import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/pipeline/prepare-kept-event.ts';

@@ -22,7 +22,7 @@
  * generated and mutated events). Bytes >= 0x80 are taken as UTF-8: the caller only asks for bodies that are valid
  * UTF-8 (api/events-body.ts flags others NOT_UTF8).
  */
-import { matches, type ReadElement } from '../intake/json-elements.ts';
+import { matches, type ReadElement } from './json-elements.ts';
 import { ATTRIBUTE_SHAPES, BASE_REQUIRED, OCSF_CLASSES } from '../ocsf/classes.ts';
 
 export type Skeleton = Record<string, unknown>;
