@@ -14,7 +14,7 @@ import type { NewEvent, OrgRules } from '../store/event-log.ts';
 import { resolveEventOrg } from '../intake/event-org.ts';
 import { readEventSkeleton, type Skeleton } from '../intake/event-skeleton.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
-import { UID } from './prepare-event.ts';
+import { UID } from '../intake/prepare-event.ts';
 import { uuidV7 } from '../intake/uuid-v7.ts';
 
 /**

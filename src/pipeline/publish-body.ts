@@ -10,7 +10,7 @@ import type { ElementReader } from '../intake/json-elements.ts';
 import type { SentText } from '../intake/event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
-import { prepareEvent } from './prepare-event.ts';
+import { prepareEvent } from '../intake/prepare-event.ts';
 import { readEventSkeletonAt, type Skeleton } from '../intake/event-skeleton.ts';
 import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
 

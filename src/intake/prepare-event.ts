@@ -5,10 +5,10 @@
  */
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { normalizeEvent } from '../ocsf/normalize.ts';
-import { storedEventJson, type SentText } from '../intake/event-json.ts';
-import { resolveEventOrg } from '../intake/event-org.ts';
+import { storedEventJson, type SentText } from './event-json.ts';
+import { resolveEventOrg } from './event-org.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
-import { uuidV7 } from '../intake/uuid-v7.ts';
+import { uuidV7 } from './uuid-v7.ts';
 
 /** metadata.uid is an index key: bounded and printable. */
 export const UID = /^[^\u0000-\u001f\u007f]{1,256}$/;

@@ -4,7 +4,7 @@ import { parseEventsBody } from '../../src/intake/events-body.ts';
 import type { OcsfEvent } from '../../src/connectors/shared/types.ts';
 import type { NewEvent } from '../../src/store/event-log.ts';
 import { storedEventJson } from '../../src/intake/event-json.ts';
-import { prepareEvent } from '../../src/pipeline/prepare-event.ts';
+import { prepareEvent } from '../../src/intake/prepare-event.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 
 /** As the publish path does it: the event sent in a JSON array body, parsed, prepared with its text alongside. */
