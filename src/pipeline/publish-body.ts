@@ -12,7 +12,7 @@ import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/e
 import { KeptNewEvent } from '../store/kept-event.ts';
 import { prepareEvent } from '../intake/prepare-event.ts';
 import { readEventSkeletonAt, type Skeleton } from '../intake/event-skeleton.ts';
-import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
+import { prepareFromSkeleton, prepareKeptEvent } from '../intake/prepare-kept-event.ts';
 
 /**
  * A body ready to be prepared in ranges of its events, so the main thread can yield between slices and the

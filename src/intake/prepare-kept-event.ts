@@ -6,16 +6,16 @@
  * (a top-level org_id to move, a simple event to map, an error to word) returns undefined and the caller takes
  * the general path.
  */
-import { elementBytes, elementText, type BodyElements } from '../intake/events-body.ts';
+import { elementBytes, elementText, type BodyElements } from './events-body.ts';
 import type { OcsfEvent } from '../connectors/shared/types.ts';
 import { validateOcsfEvent } from '../ocsf/validate.ts';
-import { isStorableText, withAddedMetadata } from '../intake/event-json.ts';
+import { isStorableText, withAddedMetadata } from './event-json.ts';
 import type { NewEvent, OrgRules } from '../store/event-log.ts';
-import { resolveEventOrg } from '../intake/event-org.ts';
-import { readEventSkeleton, type Skeleton } from '../intake/event-skeleton.ts';
+import { resolveEventOrg } from './event-org.ts';
+import { readEventSkeleton, type Skeleton } from './event-skeleton.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
-import { UID } from '../intake/prepare-event.ts';
-import { uuidV7 } from '../intake/uuid-v7.ts';
+import { UID } from './prepare-event.ts';
+import { uuidV7 } from './uuid-v7.ts';
 
 /**
  * Element `i` of a publish body as the event to append: a KeptNewEvent when its text is stored exactly as sent,
