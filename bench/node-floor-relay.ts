@@ -11,7 +11,7 @@
  */
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
-import { readAndPreparePublishBody } from '../src/pipeline/publish-body.ts';
+import { readAndPreparePublishBody } from '../src/intake/publish-body.ts';
 
 const hec = new URL(`${process.env.FLOOR_HEC_BASE_URL}/services/collector/event`);
 const orgId = process.env.FLOOR_ORG_ID!;

@@ -16,7 +16,7 @@ import { publishBodyBytes, type EventsBodyFormat } from '../intake/events-body.t
 import { eventLoopLoad } from './event-loop-load.ts';
 import type { AppendResult, EventLog, NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import type { Metrics } from './metrics.ts';
-import { bodyPreparation, eventsPreparation, readPublishBody, type BodyPreparation } from './publish-body.ts';
+import { bodyPreparation, eventsPreparation, readPublishBody, type BodyPreparation } from '../intake/publish-body.ts';
 
 export type PublishOptions = OrgRules;
 

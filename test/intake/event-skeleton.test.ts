@@ -17,7 +17,7 @@ import { readEventSkeleton, readEventSkeletonAt } from '../../src/intake/event-s
 import { KeptNewEvent } from '../../src/store/kept-event.ts';
 import { prepareEvent } from '../../src/intake/prepare-event.ts';
 import { prepareKeptEvent } from '../../src/intake/prepare-kept-event.ts';
-import { preparePublishBody, readAndPreparePublishBody, readPublishBody } from '../../src/pipeline/publish-body.ts';
+import { preparePublishBody, readAndPreparePublishBody, readPublishBody } from '../../src/intake/publish-body.ts';
 import { jsonArrayElements, type ElementReader, type Elements } from '../../src/intake/json-elements.ts';
 import { authenticationEvent } from '../fixtures/events.ts';
 

@@ -1,5 +1,5 @@
 /** The append worker's preparation of a 'publish' body (pipeline/publish-body.ts), with whole-body refusals as data. */
-import { readAndPreparePublishBody } from '../../pipeline/publish-body.ts';
+import { readAndPreparePublishBody } from '../../intake/publish-body.ts';
 import { bodyRefusal } from '../body-refusal.ts';
 import type { PreparePublish } from './append-server.ts';
 

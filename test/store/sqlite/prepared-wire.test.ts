@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { scanEventsBody, scannedElements } from '../../../src/intake/events-body.ts';
 import type { NewEvent } from '../../../src/store/event-log.ts';
 import { KeptNewEvent } from '../../../src/store/kept-event.ts';
-import { preparePublishBody } from '../../../src/pipeline/publish-body.ts';
+import { preparePublishBody } from '../../../src/intake/publish-body.ts';
 import { packPrepared, unpackPrepared } from '../../../src/store/sqlite/prepared-wire.ts';
 import { authenticationEvent } from '../../fixtures/events.ts';
 

@@ -5,14 +5,14 @@
  * store wants it: in the SQLite append worker (EventLog.publishBody, src/store/sqlite/append-worker.ts), else on
  * the main thread in slices (Publisher.publishBody).
  */
-import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from '../intake/events-body.ts';
-import type { ElementReader } from '../intake/json-elements.ts';
-import type { SentText } from '../intake/event-json.ts';
+import { UNPARSABLE_LINE, elementBytes, parseElement, parseScannedBody, scanBodyBytes, scannedElements, type BodyElements, type EventsBody, type EventsBodyFormat, type ScannedBody } from './events-body.ts';
+import type { ElementReader } from './json-elements.ts';
+import type { SentText } from './event-json.ts';
 import type { NewEvent, OrgRules, PreparedBody, RejectedEvent } from '../store/event-log.ts';
 import { KeptNewEvent } from '../store/kept-event.ts';
-import { prepareEvent } from '../intake/prepare-event.ts';
-import { readEventSkeletonAt, type Skeleton } from '../intake/event-skeleton.ts';
-import { prepareFromSkeleton, prepareKeptEvent } from '../intake/prepare-kept-event.ts';
+import { prepareEvent } from './prepare-event.ts';
+import { readEventSkeletonAt, type Skeleton } from './event-skeleton.ts';
+import { prepareFromSkeleton, prepareKeptEvent } from './prepare-kept-event.ts';
 
 /**
  * A body ready to be prepared in ranges of its events, so the main thread can yield between slices and the
